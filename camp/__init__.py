@@ -1,0 +1,55 @@
+"""Samskab: software for running co-creation camps."""
+import os
+
+from flask import Flask
+
+
+def create_app(test_config=None) -> Flask:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=os.path.join(root, "templates"),
+                static_folder=os.path.join(root, "static"))
+    if test_config and test_config.get("TESTING"):
+        app.testing = True
+    from camp.config import load_config
+    load_config(app, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    from camp.errors import register_errorhandlers
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from camp import web
+    from camp.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from camp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
+    limiter.init_app(app)
+    web.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from camp.auth.views import bp as auth_bp
+    from camp.camps.manage_views import bp as manage_bp
+    from camp.camps.views import bp as camps_bp
+    from camp.registrations.views import bp as registrations_bp
+    from camp.web import bp as web_bp
+
+    for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp):
+        app.register_blueprint(bp)
+
+
+def register_cli(app: Flask) -> None:
+    from camp.cli import camp_cli
+    app.cli.add_command(camp_cli)

@@ -1,0 +1,87 @@
+"""Site-wide pieces: home page, language switch, template helpers, security headers."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from camp import permissions
+from camp.extensions import db, login_manager
+from camp.i18n import LANGUAGES, format_local
+from camp.markdown import render_markdown
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def index():
+    from camp.camps.services import list_public_camps
+    upcoming, _past = list_public_camps(limit=6)
+    return render_template("index.html", upcoming=upcoming)
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")), code=303)
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths; anything else goes home."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _load_user(user_id: str):
+    from camp.auth.models import User
+    uid, _, token = user_id.partition(":")
+    if not uid.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or user.session_token != token or user.deleted_at is not None:
+        return None
+    return user
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_app(app) -> None:
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.after_request(_security_headers)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.globals.update(can=permissions.can, LANGUAGES=LANGUAGES)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.context_processor(lambda: {"current_locale": str(get_locale() or "da")})

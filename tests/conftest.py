@@ -1,0 +1,114 @@
+"""Fixtures: a fresh database per test, on SQLite or (CAMP_TEST_DATABASE=postgres) PostgreSQL."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from camp import create_app
+from camp.extensions import db as _db
+
+POSTGRES_URL = os.environ.get("CAMP_TEST_POSTGRES_URL")  # a server we may create databases on
+
+
+def _new_database_url(tmp_path) -> tuple[str, callable]:
+    if not POSTGRES_URL:
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}", lambda: None
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = re.sub(r"/[^/?]*(\?|$)", f"/{name}\\1", POSTGRES_URL, count=1) \
+        if POSTGRES_URL.count("/") >= 3 else POSTGRES_URL + "/" + name
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return url, drop
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    url, drop = _new_database_url(tmp_path)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_BACKEND": "locmem",
+        "SERVER_NAME": "localhost",
+        "BASE_URL": "http://localhost",
+    })
+    app.instance_path = str(tmp_path / "instance")
+    os.makedirs(app.instance_path, exist_ok=True)
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as user; login(None) signs out."""
+    def _login(user):
+        with client.session_transaction() as sess:
+            sess.clear()
+            if user is not None:
+                sess["_user_id"] = user.get_id()
+                sess["_fresh"] = True
+        return user
+    return _login
+
+
+@pytest.fixture
+def outbox(app):
+    """The messages sent during the test (locmem backend)."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
+
+
+@contextmanager
+def count_queries(engine=None):
+    """Count SQL statements run inside the block: `with count_queries() as n: ...; n()`."""
+    engine = engine or _db.engine
+    statements = []
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA",
+                                                      "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _before)
+    try:
+        yield lambda: len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", _before)
+
+
+@pytest.fixture
+def query_counter():
+    return count_queries
