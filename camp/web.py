@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from camp import permissions
+from camp.actors import actor_label
 from camp.extensions import db, login_manager
 from camp.i18n import LANGUAGES, format_local
 from camp.markdown import render_markdown
@@ -82,6 +83,7 @@ def init_app(app) -> None:
     app.after_request(_security_headers)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["actor_label"] = actor_label
     app.jinja_env.globals.update(can=permissions.can, LANGUAGES=LANGUAGES)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.context_processor(lambda: {"current_locale": str(get_locale() or "da")})
