@@ -28,6 +28,8 @@ def register_extensions(app: Flask) -> None:
     from camp.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from camp.i18n import select_locale
 
+    import camp.models  # noqa: F401  (every table known before create_all/migrate)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"),
                      render_as_batch=True, compare_type=True)

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, event, text
 
+from flask.testing import FlaskClient
+
 from camp import create_app
 from camp.extensions import db as _db
 
@@ -39,6 +41,23 @@ def database_url(tmp_path):
     drop()
 
 
+class FreshContextClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    Without this, requests reuse the test's app context: flask.g (Flask-Login's cached
+    user) and the SQLAlchemy session would leak from one request into the next. After
+    each request the test's session is committed (and so expired) so assertions read what
+    was stored.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        # End the test's own transaction too: on SQLite it would keep reading its snapshot.
+        _db.session.commit()
+        return response
+
+
 @pytest.fixture
 def app(tmp_path, database_url):
     app = create_app({
@@ -51,6 +70,7 @@ def app(tmp_path, database_url):
         "SERVER_NAME": "localhost",
         "BASE_URL": "http://localhost",
     })
+    app.test_client_class = FreshContextClient
     app.instance_path = str(tmp_path / "instance")
     os.makedirs(app.instance_path, exist_ok=True)
     with app.app_context():

@@ -1,0 +1,6 @@
+"""Imports every model module so metadata (create_all, Alembic) sees all tables."""
+from camp.audit import AuditEvent  # noqa: F401
+from camp.auth.models import User  # noqa: F401
+from camp.camps.models import Camp, Invitation, Membership, ProgrammeItem, \
+    RegistrationQuestion  # noqa: F401
+from camp.registrations.models import Registration  # noqa: F401
