@@ -1,5 +1,6 @@
 """Translated labels for actor types (DOMAIN.md: a camp's value comes from mixing them)."""
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from camp.auth.models import ActorType
 
@@ -16,8 +17,8 @@ ACTOR_TYPE_LABELS = {
 }
 
 
-def actor_type_choices():
-    return [(t.value, label) for t, label in ACTOR_TYPE_LABELS.items()]
+def actor_type_choices() -> list[SelectChoice]:
+    return [SelectChoice(t.value, label) for t, label in ACTOR_TYPE_LABELS.items()]
 
 
 def actor_label(value) -> str:

@@ -2,4 +2,31 @@
 import click
 from flask.cli import AppGroup
 
+from camp.errors import DomainError
+from camp.extensions import db
+
 camp_cli = AppGroup("camp", help="Samskab commands.")
+
+
+@camp_cli.command("create-admin")
+@click.option("--email", prompt=True, help="E-mail address of the administrator.")
+@click.option("--name", prompt=True, help="Full name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 12 characters.")
+def create_admin(email, name, password):
+    """Create the first administrator (or make an existing account one)."""
+    from camp.auth import services
+    user = services.find_user_by_email(email)
+    if user is not None:
+        user.is_admin = True
+        db.session.commit()
+        click.echo(f"{user.email} is now an administrator.")
+        return
+    try:
+        user = services.create_user(email=email, name=name, password=password,
+                                    is_admin=True, confirmed=True)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message))
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created.")

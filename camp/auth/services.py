@@ -1,0 +1,203 @@
+"""Account operations: sign-up, confirmation, passwords, export and deletion."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from camp.auth.models import ActorType, User
+from camp.db import utcnow
+from camp.errors import DomainError, InvalidToken
+from camp.extensions import db
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(func.lower(User.email) == normalise_email(email),
+                           User.deleted_at.is_(None))).scalar_one_or_none()
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+                          field="password")
+
+
+def create_user(*, email: str, name: str, password: str | None, organisation: str = "",
+                actor_type: ActorType | str = ActorType.other, locale: str = "da",
+                is_admin: bool = False, confirmed: bool = False) -> User:
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DomainError(_l("An account with this e-mail already exists. Log in or reset "
+                             "your password."), field="email")
+    if password is not None:
+        check_password_strength(password)
+    user = User(email=email, name=name.strip(), organisation=(organisation or "").strip(),
+                actor_type=ActorType(actor_type), locale=locale, is_admin=is_admin,
+                session_token=secrets.token_hex(16),
+                email_confirmed_at=utcnow() if confirmed else None)
+    if password is not None:
+        user.set_password(password)
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(_l("An account with this e-mail already exists. Log in or reset "
+                             "your password."), field="email")
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None or not user.check_password(password):
+        return None
+    return user
+
+
+def password_fingerprint(user: User) -> str:
+    """Changes when the password changes, so a reset link works only once."""
+    return hashlib.sha256((user.password_hash or "-").encode()).hexdigest()[:16]
+
+
+def confirmation_payload(user: User) -> dict:
+    return {"uid": user.id, "email": user.email}
+
+
+def user_for_confirmation(payload) -> User:
+    payload = payload if isinstance(payload, dict) else {}
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload.get("uid"), int) \
+        else None
+    if user is None or user.email != payload.get("email") or user.deleted_at is not None:
+        raise InvalidToken(_l("This confirmation link does not belong to an active account."))
+    return user
+
+
+def mark_confirmed(user: User) -> User:
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def reset_payload(user: User) -> dict:
+    return {"uid": user.id, "fp": password_fingerprint(user)}
+
+
+def user_for_reset(payload) -> User:
+    payload = payload if isinstance(payload, dict) else {}
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload.get("uid"), int) \
+        else None
+    if user is None or user.deleted_at is not None or \
+            password_fingerprint(user) != payload.get("fp"):
+        raise InvalidToken(_l("This reset link has already been used or is no longer valid. "
+                              "Ask for a new one."))
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_strength(password)
+    user.set_password(password)
+    # Log out every other session and invalidate outstanding reset links.
+    user.session_token = secrets.token_hex(16)
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise DomainError(_l("The current password is not correct."), field="current_password")
+    set_password(user, new)
+
+
+def update_profile(user: User, *, name: str, organisation: str, actor_type, locale: str) -> User:
+    user.name = name.strip()
+    user.organisation = (organisation or "").strip()
+    user.actor_type = ActorType(actor_type)
+    user.locale = locale
+    db.session.flush()
+    return user
+
+
+def export_user_data(user: User) -> dict:
+    """Everything we hold about a person, as plain JSON-ready data."""
+    from camp.audit import AuditEvent
+    from camp.camps.models import Membership
+    from camp.registrations.models import Registration
+
+    def iso(dt):
+        return dt.isoformat() if dt else None
+
+    registrations = db.session.execute(
+        select(Registration).where(Registration.user_id == user.id)
+        .order_by(Registration.created_at)).scalars().all()
+    memberships = db.session.execute(
+        select(Membership).where(Membership.user_id == user.id)).scalars().all()
+    events = db.session.execute(
+        select(AuditEvent).where(AuditEvent.actor_id == user.id).order_by(AuditEvent.at)
+    ).scalars().all()
+    return {
+        "account": {
+            "name": user.name, "email": user.email, "organisation": user.organisation,
+            "actor_type": user.actor_type.value, "locale": user.locale,
+            "created_at": iso(user.created_at), "email_confirmed_at": iso(user.email_confirmed_at),
+            "is_admin": user.is_admin,
+        },
+        "registrations": [{
+            "camp": r.camp.slug, "camp_title": r.camp.title, "status": r.status.value,
+            "name": r.name, "email": r.email, "organisation": r.organisation,
+            "actor_type": r.actor_type.value, "diet": r.diet, "accessibility": r.accessibility,
+            "answers": r.answers, "consent_at": iso(r.consent_at),
+            "consent_version": r.consent_version, "consent_text": r.consent_text,
+            "created_at": iso(r.created_at),
+        } for r in registrations],
+        "camp_roles": [{"camp": m.camp.slug, "role": m.role.value,
+                        "since": iso(m.created_at)} for m in memberships],
+        "activity": [{"action": e.action, "object": e.object_type, "at": iso(e.at)}
+                     for e in events],
+    }
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase personal data; keep anonymous rows so counts and history stay consistent."""
+    from camp.camps.models import Invitation, Membership, Role
+    from camp.registrations.models import Registration
+
+    if not user.check_password(password):
+        raise DomainError(_l("The password is not correct."), field="password")
+    organised = db.session.execute(
+        select(Membership.camp_id).where(Membership.user_id == user.id,
+                                         Membership.role == Role.organiser)).scalars().all()
+    for camp_id in organised:
+        others = db.session.execute(
+            select(func.count()).select_from(Membership).where(
+                Membership.camp_id == camp_id, Membership.role == Role.organiser,
+                Membership.user_id != user.id)).scalar_one()
+        if others == 0:
+            raise DomainError(_l("You are the only organiser of a camp. Invite another "
+                                 "organiser before you delete your account."))
+
+    now = utcnow()
+    from camp.registrations import services as registration_services
+    registrations = db.session.execute(
+        select(Registration).where(Registration.user_id == user.id)).scalars().all()
+    for reg in registrations:
+        registration_services.erase_personal_data(reg, now=now)
+    db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    db.session.execute(delete(Invitation).where(Invitation.email == user.email,
+                                                Invitation.accepted_at.is_(None)))
+    user.name = _l("Deleted user").__str__()
+    user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"
+    user.organisation = ""
+    user.password_hash = None
+    user.is_admin = False
+    user.session_token = secrets.token_hex(16)
+    user.deleted_at = now
+    db.session.flush()
