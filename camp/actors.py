@@ -17,8 +17,12 @@ ACTOR_TYPE_LABELS = {
 }
 
 
-def actor_type_choices() -> list[SelectChoice]:
-    return [SelectChoice(t.value, label) for t, label in ACTOR_TYPE_LABELS.items()]
+def actor_type_choices(blank: bool = True) -> list[SelectChoice]:
+    """Choices for a select; the blank first option makes people choose on purpose."""
+    choices = [SelectChoice(t.value, label) for t, label in ACTOR_TYPE_LABELS.items()]
+    if blank:
+        choices.insert(0, SelectChoice("", _l("Choose …")))
+    return choices
 
 
 def actor_label(value) -> str:
