@@ -14,6 +14,20 @@ from flask.testing import FlaskClient
 from camp import create_app
 from camp.extensions import db as _db
 
+def pytest_sessionstart(session):
+    """Compile the catalogues so tests see the same Danish a served app does."""
+    from pathlib import Path
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    for po in Path(__file__).resolve().parent.parent.glob("camp/translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as fh:
+                catalog = read_po(fh)
+            with mo.open("wb") as fh:
+                write_mo(fh, catalog)
+
+
 POSTGRES_URL = os.environ.get("CAMP_TEST_POSTGRES_URL")  # a server we may create databases on
 
 
