@@ -66,14 +66,22 @@ def _sqlite_begin(conn):
 
 
 def begin_write(session) -> None:
-    """Start the session's transaction as a writer, before it reads what it will change.
+    """Make the session's transaction a writer's, before it reads what it will change.
 
     On SQLite a deferred transaction that later upgrades to a write ignores busy_timeout
     and fails at once under concurrency, so read-then-write work (seat allocation,
-    check-in, votes) begins with BEGIN IMMEDIATE. On PostgreSQL the caller locks the
-    rows it depends on with SELECT ... FOR UPDATE; here we only start the transaction.
-    Anything pending in the session is committed first so the write starts clean.
+    check-in, votes) runs in BEGIN IMMEDIATE. A read-only transaction already open (for
+    instance from loading the current user) is ended first; calling this again inside
+    a writer's transaction does nothing, so services can nest. On PostgreSQL the caller
+    locks the rows it depends on with SELECT ... FOR UPDATE instead.
     """
+    session = session() if callable(getattr(session, "registry", None)) else session
+    if session.get_bind().dialect.name != "sqlite":
+        return
     if session.in_transaction():
+        if session.connection().get_execution_options().get("sqlite_immediate"):
+            return
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() called with unflushed changes pending")
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})

@@ -84,6 +84,25 @@ def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["actor_label"] = actor_label
-    app.jinja_env.globals.update(can=permissions.can, LANGUAGES=LANGUAGES)
+    from camp.registrations.labels import STATUS_LABELS
+    from camp.registrations.models import RegistrationStatus
+    app.jinja_env.globals.update(can=permissions.can, LANGUAGES=LANGUAGES,
+                                 STATUS_LABELS=STATUS_LABELS,
+                                 RegistrationStatus=RegistrationStatus)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.context_processor(lambda: {"current_locale": str(get_locale() or "da")})
+
+
+def load_camp(slug: str, action: str = "camp.view"):
+    """The camp with this slug, if the current user may see it and do `action` (else 404/403).
+
+    A camp the user may not even see answers 404, so drafts stay private.
+    """
+    from flask import abort
+    from camp.camps.services import camp_by_slug
+    camp = camp_by_slug(slug)
+    if camp is None or not permissions.can(current_user, "camp.view", camp):
+        abort(404)
+    if action != "camp.view" and not permissions.can(current_user, action, camp):
+        abort(403)
+    return camp

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from camp.auth.models import ActorType, User
-from camp.db import utcnow
+from camp.db import begin_write, utcnow
 from camp.errors import DomainError, InvalidToken
 from camp.extensions import db
 
@@ -172,6 +172,7 @@ def delete_account(user: User, password: str) -> None:
 
     if not user.check_password(password):
         raise DomainError(_l("The password is not correct."), field="password")
+    begin_write(db.session)  # seats may be freed and handed on below
     organised = db.session.execute(
         select(Membership.camp_id).where(Membership.user_id == user.id,
                                          Membership.role == Role.organiser)).scalars().all()

@@ -1,18 +1,59 @@
-"""Public camp pages."""
-from flask import Blueprint, render_template
+"""Public camp pages, the programme calendar and accepting invitations."""
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, \
+    url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from camp.camps import forms, team
+from camp.camps.ics import build_programme_ics
+from camp.camps.programme import programme_by_day
 from camp.camps.services import list_public_camps
+from camp.extensions import db
+from camp.i18n import zone
+from camp.tokens import load_token
+from camp.web import load_camp
 
-bp = Blueprint("camps", __name__, url_prefix="/camps")
+bp = Blueprint("camps", __name__)
 
 
-@bp.get("/")
+@bp.get("/camps/")
 def index():
     upcoming, past = list_public_camps()
     return render_template("camps/index.html", upcoming=upcoming, past=past)
 
 
-@bp.get("/<slug>/")
+@bp.get("/camps/<slug>/")
 def show(slug):
-    from flask import abort
-    abort(404)
+    from camp.registrations.services import confirmed_count, find_registration, \
+        registration_state
+    camp = load_camp(slug)
+    mine = find_registration(camp.id, current_user.email) \
+        if current_user.is_authenticated else None
+    return render_template(
+        "camps/show.html", camp=camp, days=programme_by_day(camp, zone(camp.timezone)),
+        seats_left=max(0, camp.capacity - confirmed_count(camp.id)),
+        registration=registration_state(camp), mine=mine)
+
+
+@bp.get("/camps/<slug>/programme.ics")
+def programme_ics(slug):
+    camp = load_camp(slug)
+    body = build_programme_ics(camp, url_for("camps.show", slug=camp.slug, _external=True))
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{camp.slug}.ics"'})
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    invitation_id = load_token("invitation", token, current_app.config["TOKEN_MAX_AGE"])
+    invitation = team.usable_invitation(invitation_id)
+    form = forms.EmptyForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        team.accept(current_user, invitation)
+        db.session.commit()
+        flash(_("Welcome aboard: you now help run %(camp)s.", camp=invitation.camp.title),
+              "success")
+        return redirect(url_for("camps.show", slug=invitation.camp.slug), code=303)
+    from camp.camps.manage_team import ROLE_LABELS
+    return render_template("camps/invitation.html", invitation=invitation, form=form,
+                           next=request.path, role_label=ROLE_LABELS[invitation.role])

@@ -1,11 +1,190 @@
-"""Registering for a camp, and the participant's own registrations."""
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""Registering for a camp; the participant's registrations; the organiser's list."""
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, \
+    request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from camp.errors import DomainError
+from camp.extensions import db
+from camp.permissions import can
+from camp.registrations import forms, notify, queries, services
+from camp.registrations.export import registrations_csv
+from camp.registrations.models import Registration, RegistrationStatus
+from camp.web import load_camp
 
 bp = Blueprint("registrations", __name__)
+
+
+def _show_error(form, exc: DomainError) -> None:
+    db.session.rollback()
+    if isinstance(exc, services.AnswerErrors):
+        for qid, message in exc.errors.items():
+            form[f"q_{qid}"].errors = [str(message)]
+    elif exc.field and exc.field in form:
+        form[exc.field].errors = list(form[exc.field].errors) + [str(exc.message)]
+    else:
+        flash(str(exc.message), "error")
+
+
+@bp.route("/camps/<slug>/register", methods=["GET", "POST"])
+@login_required
+def register(slug):
+    camp = load_camp(slug)
+    existing = services.find_registration(camp.id, current_user.email)
+    if existing is not None and existing.status in services.ACTIVE:
+        return redirect(url_for("registrations.show", reg_id=existing.id), code=303)
+    state = services.registration_state(camp)
+    if state != "open":
+        return render_template("registrations/closed.html", camp=camp,
+                               message=services.WINDOW_MESSAGES[state]), 409
+    form = forms.registration_form(camp, obj=current_user)
+    if request.method == "GET":
+        form.actor_type.data = current_user.actor_type.value
+    if form.validate_on_submit():
+        data = services.RegistrationData(
+            name=form.name.data, email=current_user.email, organisation=form.organisation.data,
+            actor_type=form.actor_type.data, diet=form.diet.data,
+            accessibility=form.accessibility.data, answers=forms.answers_from(form),
+            consent=form.consent.data)
+        try:
+            reg = services.register(camp, current_user, data)
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            notify.registered(reg)
+            return redirect(url_for("registrations.show", reg_id=reg.id), code=303)
+    seats_left = max(0, camp.capacity - services.confirmed_count(camp.id))
+    return render_template("registrations/register.html", camp=camp, form=form,
+                           seats_left=seats_left)
+
+
+def _own_or_404(reg_id: int, action: str) -> Registration:
+    reg = db.get_or_404(Registration, reg_id)
+    if not can(current_user, action, reg):
+        abort(404)
+    return reg
 
 
 @bp.get("/me/registrations")
 @login_required
 def mine():
-    return render_template("registrations/mine.html", registrations=[])
+    regs = db.session.execute(
+        db.select(Registration).where(Registration.user_id == current_user.id)
+        .join(Registration.camp).options(db.joinedload(Registration.camp))
+        .order_by(Registration.created_at.desc())).scalars().all()
+    positions = {r.id: services.waitlist_position(r) for r in regs
+                 if r.status == RegistrationStatus.waitlisted}
+    return render_template("registrations/mine.html", registrations=regs, positions=positions)
+
+
+@bp.get("/me/registrations/<int:reg_id>")
+@login_required
+def show(reg_id):
+    reg = _own_or_404(reg_id, "registration.view")
+    return render_template("registrations/show.html", reg=reg, camp=reg.camp,
+                           position=services.waitlist_position(reg))
+
+
+@bp.post("/me/registrations/<int:reg_id>/cancel")
+@login_required
+def cancel(reg_id):
+    reg = _own_or_404(reg_id, "registration.cancel")
+    return _cancel(reg, url_for("registrations.mine"))
+
+
+def _cancel(reg: Registration, back: str):
+    try:
+        promoted = services.cancel(reg, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    notify.cancelled(reg, by_organiser=reg.user_id != current_user.id)
+    for other in promoted:
+        notify.promoted(other)
+    flash(_("The registration of %(name)s is cancelled.", name=reg.name), "success")
+    return redirect(back, code=303)
+
+
+@bp.get("/camps/<slug>/manage/registrations")
+def manage_list(slug):
+    camp = load_camp(slug, "camp.manage")
+    form = forms.FilterForm(request.args)
+    filters = queries.Filters.from_form(form)
+    page = queries.page_of(camp.id, filters, request.args.get("page", 1, type=int),
+                           current_app.config["REGISTRATIONS_PER_PAGE"])
+    return render_template("registrations/manage_list.html", camp=camp, form=form, page=page,
+                           filters=filters, positions=services.waitlist_positions(camp.id),
+                           counts=services.status_counts(camp.id))
+
+
+@bp.get("/camps/<slug>/manage/registrations.csv")
+def export_csv(slug):
+    camp = load_camp(slug, "camp.manage")
+    filters = queries.Filters.from_form(forms.FilterForm(request.args))
+    body = registrations_csv(camp, queries.all_rows(camp.id, filters),
+                             services.waitlist_positions(camp.id))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{camp.slug}-registrations.csv"'})
+
+
+@bp.route("/camps/<slug>/manage/registrations/new", methods=["GET", "POST"])
+def manual_add(slug):
+    camp = load_camp(slug, "camp.manage")
+    form = forms.registration_form(camp, base=forms.ManualRegistrationForm)
+    if form.validate_on_submit():
+        from camp.auth.services import find_user_by_email
+        data = services.RegistrationData(
+            name=form.name.data, email=form.email.data, organisation=form.organisation.data,
+            actor_type=form.actor_type.data, diet=form.diet.data,
+            accessibility=form.accessibility.data, answers=forms.answers_from(form))
+        try:
+            reg = services.register(camp, find_user_by_email(form.email.data), data,
+                                    actor=current_user, check_window=False)
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            notify.registered(reg)
+            flash(_("%(name)s is registered (%(status)s).", name=reg.name,
+                    status=forms.STATUS_LABELS[reg.status]), "success")
+            return redirect(url_for("registrations.manage_list", slug=camp.slug), code=303)
+    return render_template("registrations/manual_add.html", camp=camp, form=form)
+
+
+def _camp_registration(slug: str, reg_id: int):
+    camp = load_camp(slug, "camp.manage")
+    reg = db.get_or_404(Registration, reg_id)
+    if reg.camp_id != camp.id:
+        abort(404)
+    return camp, reg
+
+
+@bp.post("/camps/<slug>/manage/registrations/<int:reg_id>/cancel")
+def manage_cancel(slug, reg_id):
+    camp, reg = _camp_registration(slug, reg_id)
+    return _cancel(reg, url_for("registrations.manage_list", slug=camp.slug))
+
+
+@bp.post("/camps/<slug>/manage/registrations/<int:reg_id>/promote")
+def promote(slug, reg_id):
+    camp, reg = _camp_registration(slug, reg_id)
+    try:
+        services.promote(reg, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        notify.promoted(reg)
+        flash(_("%(name)s now has a seat.", name=reg.name), "success")
+    return redirect(url_for("registrations.manage_list", slug=camp.slug), code=303)
+
+
+@bp.get("/camps/<slug>/manage/registrations/mix")
+def actor_mix(slug):
+    camp = load_camp(slug, "camp.manage")
+    return render_template("registrations/actor_mix.html", camp=camp,
+                           mix=queries.actor_mix(camp.id))
