@@ -5,7 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_format_datetime
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -13,15 +13,16 @@ LANGUAGES = {"da": "Dansk", "en": "English"}
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]
     lang = session.get("lang")
     if lang in LANGUAGES:
         return lang
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
         return current_user.locale
-    if request:
-        best = request.accept_languages.best_match(list(LANGUAGES))
-        if best:
-            return best
+    best = request.accept_languages.best_match(list(LANGUAGES))
+    if best:
+        return best
     return current_app.config["DEFAULT_LOCALE"]
 
 

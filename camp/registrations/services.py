@@ -140,10 +140,10 @@ def register(camp: Camp, user: User | None, data: RegistrationData, *, actor: Us
                        field="email")
     now = utcnow()
     full = confirmed_count(camp_id) >= camp.capacity
+    user_id = user.id if user is not None else None
     if reg is None:
         reg = Registration(camp_id=camp_id, email=email)
-        db.session.add(reg)
-    reg.user_id = user.id if user is not None else None
+    reg.user_id = user_id
     reg.name = data.name.strip()
     reg.organisation = (data.organisation or "").strip()
     reg.actor_type = ActorType(data.actor_type or ActorType.other)
@@ -158,6 +158,7 @@ def register(camp: Camp, user: User | None, data: RegistrationData, *, actor: Us
         reg.consent_text = camp.consent_text
     reg.status = RegistrationStatus.waitlisted if full else RegistrationStatus.confirmed
     reg.confirmed_at = None if full else now
+    db.session.add(reg)
     try:
         db.session.flush()
     except IntegrityError:
