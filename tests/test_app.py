@@ -65,11 +65,12 @@ def test_security_headers(client):
 
 def test_sqlite_pragmas(app):
     from camp.extensions import db
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite connection settings")
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        if db.engine.dialect.name == "sqlite":
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
 
 
 def test_utc_datetime_roundtrip(app):

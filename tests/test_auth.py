@@ -263,3 +263,5 @@ def test_login_and_reset_are_rate_limited(app, database_url):
     resets = [client.post("/password/forgot", data={"email": "a@b.dk"}).status_code
               for _ in range(6)]
     assert resets[:5] == [303] * 5 and resets[5] == 429
+    with limited.app_context():
+        db.engine.dispose()
