@@ -44,6 +44,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     module = type(dbapi_connection).__module__
@@ -51,6 +55,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         return
     # Let SQLAlchemy, not pysqlite, emit BEGIN so BEGIN IMMEDIATE works.
     dbapi_connection.isolation_level = None
+    # SQLite's lower() folds only ASCII; searches must also match "Åse" with "åse".
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
