@@ -104,5 +104,7 @@ def load_camp(slug: str, action: str = "camp.view"):
     if camp is None or not permissions.can(current_user, "camp.view", camp):
         abort(404)
     if action != "camp.view" and not permissions.can(current_user, action, camp):
+        if not current_user.is_authenticated:
+            abort(login_manager.unauthorized())
         abort(403)
     return camp

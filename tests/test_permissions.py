@@ -1,0 +1,105 @@
+"""The permission table: every route, every role, the expected status. Default deny.
+
+Rows live in tests/permission_rows/<feature>.py. A route without a row fails
+test_every_route_has_a_row, so new routes cannot slip in unreviewed.
+"""
+import importlib
+import pkgutil
+
+import pytest
+
+from camp.camps.models import CampStatus, Invitation, ProgrammeItem, QuestionKind, \
+    RegistrationQuestion, Role
+from camp.extensions import db
+from tests import permission_rows
+from tests.factories import add_role, make_camp, make_registration, make_user
+
+ROLES = ["anonymous", "participant", "staff", "jury", "owner", "organiser", "other_organiser",
+         "admin"]
+
+
+def _rows():
+    rows = []
+    for info in pkgutil.iter_modules(permission_rows.__path__):
+        module = importlib.import_module(f"{permission_rows.__name__}.{info.name}")
+        rows.extend(module.ROWS)
+    return rows
+
+
+ROWS = _rows()
+
+
+def build_world():
+    users = {
+        "participant": make_user(), "staff": make_user(), "jury": make_user(),
+        "owner": make_user(), "organiser": make_user(), "other_organiser": make_user(),
+        "admin": make_user(is_admin=True),
+    }
+    camp = make_camp(organiser=users["organiser"], status=CampStatus.published)
+    add_role(users["staff"], camp, Role.staff)
+    add_role(users["jury"], camp, Role.jury)
+    add_role(users["participant"], camp, Role.participant)
+    registration = make_registration(camp, users["participant"])
+    make_camp(organiser=users["other_organiser"])
+    item = ProgrammeItem(camp=camp, title="Velkomst", starts_at=camp.starts_at,
+                         ends_at=camp.ends_at)
+    question = RegistrationQuestion(camp=camp, kind=QuestionKind.single, label="Tema?",
+                                    choices=["A", "B"])
+    invitation = Invitation(camp=camp, email="inviteret@example.dk", role=Role.staff)
+    db.session.add_all([item, question, invitation])
+    db.session.commit()
+    organiser_membership = camp.memberships[0]
+    args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
+            "question_id": question.id, "invitation_id": invitation.id,
+            "membership_id": organiser_membership.id, "token": "not-a-valid-token",
+            "filename": "css/app.css"}
+    return users, args
+
+
+def test_every_route_has_a_row(app):
+    covered = {(endpoint, method) for endpoint, method, _, _ in ROWS}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (rule.endpoint, method) not in covered:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "Routes without a permission row:\n" + "\n".join(missing)
+
+
+def test_rows_name_real_routes(app):
+    endpoints = {(r.endpoint, m) for r in app.url_map.iter_rules() for m in r.methods}
+    stale = [(e, m) for e, m, _, _ in ROWS if (e, m) not in endpoints]
+    assert not stale, stale
+
+
+@pytest.mark.parametrize("endpoint,method,expected,default", ROWS,
+                         ids=[f"{m} {e}" for e, m, _, _ in ROWS])
+def test_permission(app, client, login, endpoint, method, expected, default):
+    users, args = build_world()
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    unknown = set(rule.arguments) - set(args)
+    assert not unknown, f"no world value for URL arguments {unknown}"
+    with app.test_request_context():
+        from flask import url_for
+        url = url_for(endpoint, **{k: args[k] for k in rule.arguments})
+    mismatches = []
+    changed = False
+    for role in ROLES:
+        # A POST that went through may have changed the world (cancel, remove): rebuild it.
+        if changed:
+            db.session.rollback()
+            db.drop_all()
+            db.create_all()
+            users, args = build_world()
+            with app.test_request_context():
+                from flask import url_for
+                url = url_for(endpoint, **{k: args[k] for k in rule.arguments})
+        login(users.get(role))
+        response = client.open(url, method=method)
+        status = response.status_code
+        response.close()
+        changed = method == "POST" and status in (200, 303)
+        want = expected.get(role, default)
+        if status != want:
+            mismatches.append(f"{role}: got {status}, expected {want}")
+    assert not mismatches, f"{method} {url}\n" + "\n".join(mismatches)
