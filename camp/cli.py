@@ -30,3 +30,8 @@ def create_admin(email, name, password):
         raise click.ClickException(str(exc.message))
     db.session.commit()
     click.echo(f"Administrator {user.email} created.")
+
+
+from camp.demo import register_demo_commands  # noqa: E402
+
+register_demo_commands(camp_cli)

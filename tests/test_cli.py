@@ -1,0 +1,40 @@
+"""Command-line: the demo seed, and the README's configuration table."""
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from camp.auth.models import User
+from camp.camps.models import Camp, Membership, Role
+from camp.config import SETTINGS
+from camp.demo import DEMO_PASSWORD, DEMO_SLUG
+from camp.extensions import db
+from camp.registrations.models import Registration, RegistrationStatus
+
+
+def _count(model, *where):
+    return db.session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+
+def test_seed_demo_is_realistic_and_idempotent(runner):
+    assert runner.invoke(args=["camp", "has-camps"]).output.strip() == "no"
+    result = runner.invoke(args=["camp", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "organisator@samskab.dk" in result.output and DEMO_PASSWORD in result.output
+    camp = db.session.execute(select(Camp).where(Camp.slug == DEMO_SLUG)).scalar_one()
+    assert camp.status.value == "published" and len(camp.programme) >= 10
+    assert _count(Registration, Registration.camp_id == camp.id) == 60
+    assert _count(Registration, Registration.status == RegistrationStatus.waitlisted) == 10
+    assert _count(Membership, Membership.role == Role.staff) == 2
+    assert len({r.actor_type for r in db.session.execute(select(Registration)).scalars()}) >= 6
+    admin = db.session.execute(select(User).where(User.email == "admin@samskab.dk")).scalar_one()
+    assert admin.is_admin and admin.check_password(DEMO_PASSWORD)
+    users = _count(User)
+    again = runner.invoke(args=["camp", "seed-demo"])
+    assert again.exit_code == 0 and _count(User) == users and _count(Camp) == 2
+    assert runner.invoke(args=["camp", "has-camps"]).output.strip() == "yes"
+
+
+def test_readme_documents_every_setting():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    missing = [name for name in SETTINGS if f"`CAMP_{name}`" not in readme]
+    assert not missing, missing
