@@ -32,11 +32,11 @@ CAMP24 = [
     Slot(_l("Work session 2: ideas and first prototype"), h(7), 120, _l("Team tables")),
     Slot(_l("Dinner"), h(9), 60, _l("Café")),
     Slot(_l("Night session: build and test the prototype"), h(10), 240, _l("Team tables")),
-    Slot(_l("Sleep (quiet rooms open)"), h(14), 300, _l("Quiet rooms")),
-    Slot(_l("Breakfast"), h(19.5), 45, _l("Café")),
-    Slot(_l("Final polish and pitch rehearsal"), h(20.25), 75, _l("Team tables")),
-    Slot(_l("Final pitches for problem owners and jury"), h(21.5), 90, _l("Main hall")),
-    Slot(_l("Jury, awards and the way ahead"), h(23), 60, _l("Main hall")),
+    Slot(_l("Sleep (quiet rooms open)"), h(14), 390, _l("Quiet rooms")),
+    Slot(_l("Breakfast"), h(20.5), 45, _l("Café")),
+    Slot(_l("Final polish and pitch rehearsal"), h(21.25), 60, _l("Team tables")),
+    Slot(_l("Final pitches for problem owners and jury"), h(22.25), 75, _l("Main hall")),
+    Slot(_l("Jury, awards and the way ahead"), h(23.5), 30, _l("Main hall")),
 ]
 
 SPRINT = [
