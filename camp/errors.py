@@ -60,7 +60,8 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, message=None):
-    message = message or MESSAGES.get(status, MESSAGES[500])
+    # str(): Flask-Babel's lazy strings count as safe HTML, and a message may carry user text.
+    message = str(message or MESSAGES.get(status, MESSAGES[500]))
     if wants_json():
         return jsonify(error=TITLES.get(status, "error").__str__(), message=str(message)), status
     return render_template("errors/error.html", status=status,

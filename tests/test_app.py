@@ -81,3 +81,15 @@ def test_utc_datetime_roundtrip(app):
     db.session.expire_all()
     assert camp.starts_at.tzinfo is not None
     assert camp.starts_at.utcoffset() == timezone.utc.utcoffset(None)
+
+
+def test_domain_error_messages_are_escaped(app, client):
+    from flask_babel import lazy_gettext
+    from camp.errors import DomainError
+
+    @app.get("/_boom")
+    def _boom():
+        raise DomainError(lazy_gettext("%(email)s is taken", email="<script>x</script>"))
+
+    html = client.get("/_boom").get_data(as_text=True)
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html

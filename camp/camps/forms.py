@@ -24,9 +24,8 @@ def _when(label, required=True, description=None):
 class CampForm(FlaskForm):
     title = StringField(_l("Title"), validators=[_required, Length(max=160)])
     slug = StringField(_l("Web address"), validators=[Optional(), Length(max=80)],
-                       description=_l("Used in links: /camps/<address>/. Lowercase letters, "
-                                      "digits and hyphens. Leave empty to make one from "
-                                      "the title."))
+                       description=_l("Used in links to the camp. Lowercase letters, digits and "
+                                      "hyphens. Leave empty to make one from the title."))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
                                 description=_l("Markdown: **bold**, *italic*, lists and "
                                                "links."), render_kw={"rows": 8})
