@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import click
 from sqlalchemy import select

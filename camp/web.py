@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -108,3 +108,58 @@ def load_camp(slug: str, action: str = "camp.view"):
             abort(login_manager.unauthorized())
         abort(403)
     return camp
+
+
+def show_domain_error(form, exc) -> None:
+    """Undo the failed change and put the message where the user will see it."""
+    from flask import flash
+    db.session.rollback()
+    field_errors = dict(getattr(exc, "field_errors", {}))
+    if exc.field:
+        field_errors.setdefault(exc.field, exc.message)
+    shown = False
+    for name, message in field_errors.items():
+        if form is not None and name in form:
+            form[name].errors = list(form[name].errors) + [str(message)]
+            shown = True
+    if not shown:
+        flash(str(exc.message), "error")
+
+
+def save_form(form, action, success, next_url, after=None):
+    """The write half of a form view: validate, run the service, commit, flash, redirect.
+
+    Returns None when the form should be shown (again), with its errors on it.
+    `success` and `next_url` may be callables taking what the action returned; `after`
+    runs once the change is committed (e-mails must not announce what was rolled back).
+    """
+    from flask import flash
+    from camp.errors import DomainError
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except DomainError as exc:
+        show_domain_error(form, exc)
+        return None
+    db.session.commit()
+    if after is not None:
+        after(result)
+    flash(str(success(result) if callable(success) else success), "success")
+    return redirect(next_url(result) if callable(next_url) else next_url, code=303)
+
+
+def post_action(action, success, next_url, after=None):
+    """A button that changes something: run it, commit, flash the outcome, redirect."""
+    from flask import flash
+    from camp.errors import DomainError
+    try:
+        result = action()
+    except DomainError as exc:
+        show_domain_error(None, exc)
+    else:
+        db.session.commit()
+        if after is not None:
+            after(result)
+        flash(str(success(result) if callable(success) else success), "success")
+    return redirect(next_url, code=303)

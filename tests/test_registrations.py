@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from camp.auth.models import ActorType
 from camp.camps.models import QuestionKind, RegistrationQuestion
 from camp.db import utcnow
 from camp.extensions import db

@@ -53,7 +53,8 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ProfileForm(ProfileFields):
-    locale = SelectField(_l("Language"), choices=[SelectChoice(k, v) for k, v in LANGUAGES.items()], validators=[_required])
+    locale = SelectField(_l("Language"), validators=[_required],
+                         choices=[SelectChoice(k, v) for k, v in LANGUAGES.items()])
 
 
 class ChangePasswordForm(FlaskForm):

@@ -14,16 +14,9 @@ from camp.extensions import db, limiter
 from camp.mail import send_email
 from camp.tokens import load_token, make_token
 from camp.urls import external_url
-from camp.web import safe_next
+from camp.web import safe_next, show_domain_error
 
 bp = Blueprint("auth", __name__)
-
-
-def _apply_error(form, exc: DomainError) -> None:
-    if exc.field and exc.field in form:
-        form[exc.field].errors = list(form[exc.field].errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
 
 
 def send_confirmation(user: User) -> None:
@@ -54,7 +47,7 @@ def signup():
                 organisation=form.organisation.data, actor_type=form.actor_type.data,
                 locale=session.get("lang") or current_app.config["DEFAULT_LOCALE"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             send_confirmation(user)
@@ -177,8 +170,7 @@ def change_password():
             services.change_password(current_user, form.current_password.data,
                                      form.password.data)
         except DomainError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             _start_session(current_user._get_current_object())
@@ -205,8 +197,7 @@ def delete_account():
         try:
             services.delete_account(current_user, form.password.data)
         except DomainError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             logout_user()

@@ -1,14 +1,13 @@
 """Organiser pages for the camp's registration questions."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp.camps import forms, programme
-from camp.camps.manage_views import bp, show_error
+from camp.camps.manage_views import bp
 from camp.camps.models import QuestionKind, RegistrationQuestion
-from camp.errors import DomainError
 from camp.extensions import db
-from camp.web import load_camp
+from camp.web import load_camp, post_action, save_form
 
 
 def _question(camp, question_id) -> RegistrationQuestion:
@@ -29,17 +28,10 @@ def _data(form) -> programme.QuestionData:
 def questions(slug):
     camp = load_camp(slug, "camp.manage")
     form = forms.QuestionForm()
-    if form.validate_on_submit():
-        try:
-            programme.save_question(current_user, camp, _data(form))
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The question is added."), "success")
-            return redirect(url_for("manage.questions", slug=camp.slug), code=303)
-    return render_template("manage/questions.html", camp=camp, form=form,
-                           kinds=dict((c.value, c.label) for c in forms.QUESTION_KINDS))
+    done = save_form(form, lambda: programme.save_question(current_user, camp, _data(form)),
+                     _("The question is added."), url_for("manage.questions", slug=camp.slug))
+    return done or render_template("manage/questions.html", camp=camp, form=form,
+                                   kinds={c.value: c.label for c in forms.QUESTION_KINDS})
 
 
 @bp.route("/camps/<slug>/manage/questions/<int:question_id>", methods=["GET", "POST"])
@@ -50,27 +42,20 @@ def edit_question(slug, question_id):
     if request.method == "GET":
         form.kind.data = question.kind.value
         form.choices.data = "\n".join(question.choices or [])
-    if form.validate_on_submit():
-        try:
-            programme.save_question(current_user, camp, _data(form), question)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The question is saved."), "success")
-            return redirect(url_for("manage.questions", slug=camp.slug), code=303)
-    return render_template("manage/edit_question.html", camp=camp, question=question,
-                           form=form)
+    done = save_form(form, lambda: programme.save_question(current_user, camp, _data(form),
+                                                           question),
+                     _("The question is saved."), url_for("manage.questions", slug=camp.slug))
+    return done or render_template("manage/edit_question.html", camp=camp, question=question,
+                                   form=form)
 
 
 @bp.post("/camps/<slug>/manage/questions/<int:question_id>/delete")
 def delete_question(slug, question_id):
     camp = load_camp(slug, "camp.manage")
-    programme.delete_question(current_user, camp, _question(camp, question_id))
-    db.session.commit()
-    flash(_("The question is deleted. Answers already given are kept in the registrations."),
-          "success")
-    return redirect(url_for("manage.questions", slug=camp.slug), code=303)
+    question = _question(camp, question_id)
+    return post_action(lambda: programme.delete_question(current_user, camp, question),
+                       _("The question is deleted. Answers already given are kept in the "
+                         "registrations."), url_for("manage.questions", slug=camp.slug))
 
 
 @bp.post("/camps/<slug>/manage/questions/<int:question_id>/move")

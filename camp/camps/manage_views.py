@@ -1,21 +1,18 @@
-"""Organiser pages: create a camp, settings, status, programme, questions, team."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""Organiser pages: create a camp, settings, status and programme."""
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from camp.camps import forms, programme, services, team
-from camp.camps.models import CampFormat, CampStatus, Invitation, Membership, ProgrammeItem, \
-    QuestionKind, RegistrationQuestion, Role
+from camp.camps import forms, programme, services
+from camp.camps.labels import STATUS_NAMES
+from camp.camps.models import CampFormat, CampStatus, ProgrammeItem
 from camp.camps.presets import PRESETS
 from camp.errors import DomainError
 from camp.extensions import db
 from camp.i18n import from_local_naive, to_local_naive
-from camp.mail import send_email
 from camp.permissions import can
-from camp.tokens import make_token
-from camp.urls import external_url
-from camp.web import load_camp
+from camp.web import load_camp, post_action, save_form
 
 bp = Blueprint("manage", __name__)
 
@@ -26,22 +23,14 @@ STATUS_ACTIONS = {
 }
 
 
-def show_error(form, exc: DomainError) -> None:
-    db.session.rollback()
-    if exc.field and exc.field in form:
-        form[exc.field].errors = list(form[exc.field].errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
-
-
-def _camp_data(form, tz: str) -> services.CampData:
+def _camp_data(form) -> services.CampData:
+    tz = form.timezone.data
     values = {name: from_local_naive(form[name].data, tz) for name in DATE_FIELDS}
     return services.CampData(
         title=form.title.data, slug=(form.slug.data or "").strip() or
-        services.slugify(form.title.data), capacity=form.capacity.data,
-        timezone=form.timezone.data, description=form.description.data or "",
-        venue=form.venue.data or "", address=form.address.data or "",
-        consent_text=form.consent_text.data or "", **values)
+        services.slugify(form.title.data), capacity=form.capacity.data, timezone=tz,
+        description=form.description.data or "", venue=form.venue.data or "",
+        address=form.address.data or "", consent_text=form.consent_text.data or "", **values)
 
 
 @bp.route("/camps/new", methods=["GET", "POST"])
@@ -50,29 +39,22 @@ def new_camp():
     if not can(current_user, "camp.create"):
         abort(403)
     form = forms.NewCampForm()
-    if form.validate_on_submit():
-        try:
-            camp = services.create_camp(current_user, _camp_data(form, form.timezone.data),
-                                        CampFormat(form.format.data))
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The camp is created as a draft. Check the programme, then publish it."),
-                  "success")
-            return redirect(url_for("manage.dashboard", slug=camp.slug), code=303)
-    return render_template("manage/new_camp.html", form=form, presets=PRESETS)
+    done = save_form(
+        form, lambda: services.create_camp(current_user, _camp_data(form),
+                                           CampFormat(form.format.data)),
+        _("The camp is created as a draft. Check the programme, then publish it."),
+        lambda camp: url_for("manage.dashboard", slug=camp.slug))
+    return done or render_template("manage/new_camp.html", form=form, presets=PRESETS)
 
 
 @bp.get("/camps/<slug>/manage/")
 def dashboard(slug):
     camp = load_camp(slug, "camp.manage")
-    return render_template("manage/dashboard.html", camp=camp,
-                           counts=services.dashboard_counts(camp), form=forms.EmptyForm(),
+    actions = sorted(services.TRANSITIONS[camp.status], key=list(CampStatus).index)
+    return render_template("manage/dashboard.html", camp=camp, form=forms.EmptyForm(),
+                           counts=services.dashboard_counts(camp),
                            status_label=STATUS_NAMES[camp.status],
-                           actions=[(s, STATUS_ACTIONS[s]) for s in
-                                    sorted(services.TRANSITIONS[camp.status], key=list(
-                                        CampStatus).index)])
+                           actions=[(s, STATUS_ACTIONS[s]) for s in actions])
 
 
 @bp.route("/camps/<slug>/manage/edit", methods=["GET", "POST"])
@@ -82,37 +64,26 @@ def edit_camp(slug):
     if request.method == "GET":
         for name in DATE_FIELDS:
             form[name].data = to_local_naive(getattr(camp, name), camp.timezone)
-    if form.validate_on_submit():
-        try:
-            services.update_camp(current_user, camp, _camp_data(form, form.timezone.data))
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The camp settings are saved."), "success")
-            return redirect(url_for("manage.dashboard", slug=camp.slug), code=303)
-    return render_template("manage/edit_camp.html", camp=camp, form=form)
+    done = save_form(form, lambda: services.update_camp(current_user, camp, _camp_data(form)),
+                     _("The camp settings are saved."),
+                     lambda camp: url_for("manage.dashboard", slug=camp.slug))
+    return done or render_template("manage/edit_camp.html", camp=camp, form=form)
 
 
 @bp.post("/camps/<slug>/manage/status")
 def set_status(slug):
     camp = load_camp(slug, "camp.manage")
-    try:
-        new = CampStatus(request.form.get("status", ""))
-        services.set_status(current_user, camp, new)
-    except (ValueError, DomainError) as exc:
-        db.session.rollback()
-        flash(str(getattr(exc, "message", _("Unknown state."))), "error")
-    else:
-        db.session.commit()
-        flash(_("The camp is now %(status)s.", status=STATUS_LABELS[new]), "success")
-    return redirect(url_for("manage.dashboard", slug=camp.slug), code=303)
 
+    def change():
+        try:
+            new = CampStatus(request.form.get("status", ""))
+        except ValueError:
+            raise DomainError(_l("Unknown state."))
+        return services.set_status(current_user, camp, new)
 
-STATUS_NAMES = {CampStatus.draft: _l("Draft"), CampStatus.published: _l("Published"),
-                CampStatus.closed: _l("Closed"), CampStatus.archived: _l("Archived")}
-STATUS_LABELS = {CampStatus.draft: _l("a draft"), CampStatus.published: _l("published"),
-                 CampStatus.closed: _l("closed"), CampStatus.archived: _l("archived")}
+    return post_action(change, lambda c: _("The camp is now %(status)s.",
+                                           status=STATUS_NAMES[c.status].lower()),
+                       url_for("manage.dashboard", slug=camp.slug))
 
 
 def _item_data(form, camp) -> programme.ItemData:
@@ -127,17 +98,11 @@ def _item_data(form, camp) -> programme.ItemData:
 def programme_page(slug):
     camp = load_camp(slug, "camp.manage")
     form = forms.ItemForm()
-    if form.validate_on_submit():
-        try:
-            programme.save_item(current_user, camp, _item_data(form, camp))
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The programme item is added."), "success")
-            return redirect(url_for("manage.programme", slug=camp.slug), code=303)
-    return render_template("manage/programme.html", camp=camp, form=form,
-                           delete_form=forms.EmptyForm())
+    done = save_form(form, lambda: programme.save_item(current_user, camp,
+                                                       _item_data(form, camp)),
+                     _("The programme item is added."),
+                     url_for("manage.programme", slug=camp.slug))
+    return done or render_template("manage/programme.html", camp=camp, form=form)
 
 
 def _item(camp, item_id) -> ProgrammeItem:
@@ -155,25 +120,20 @@ def edit_item(slug, item_id):
     if request.method == "GET":
         form.starts_at.data = to_local_naive(item.starts_at, camp.timezone)
         form.ends_at.data = to_local_naive(item.ends_at, camp.timezone)
-    if form.validate_on_submit():
-        try:
-            programme.save_item(current_user, camp, _item_data(form, camp), item)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The programme item is saved."), "success")
-            return redirect(url_for("manage.programme", slug=camp.slug), code=303)
-    return render_template("manage/edit_item.html", camp=camp, item=item, form=form)
+    done = save_form(form, lambda: programme.save_item(current_user, camp,
+                                                       _item_data(form, camp), item),
+                     _("The programme item is saved."),
+                     url_for("manage.programme", slug=camp.slug))
+    return done or render_template("manage/edit_item.html", camp=camp, item=item, form=form)
 
 
 @bp.post("/camps/<slug>/manage/programme/<int:item_id>/delete")
 def delete_item(slug, item_id):
     camp = load_camp(slug, "camp.manage")
-    programme.delete_item(current_user, camp, _item(camp, item_id))
-    db.session.commit()
-    flash(_("The programme item is deleted."), "success")
-    return redirect(url_for("manage.programme", slug=camp.slug), code=303)
+    item = _item(camp, item_id)
+    return post_action(lambda: programme.delete_item(current_user, camp, item),
+                       _("The programme item is deleted."),
+                       url_for("manage.programme", slug=camp.slug))
 
 
 # Questions and the team live in their own modules on the same blueprint.

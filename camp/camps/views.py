@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp.camps import forms, team
+from camp.camps.labels import ROLE_LABELS
 from camp.camps.ics import build_programme_ics
 from camp.camps.programme import programme_by_day
 from camp.camps.services import list_public_camps
@@ -54,6 +55,5 @@ def accept_invitation(token):
         flash(_("Welcome aboard: you now help run %(camp)s.", camp=invitation.camp.title),
               "success")
         return redirect(url_for("camps.show", slug=invitation.camp.slug), code=303)
-    from camp.camps.manage_team import ROLE_LABELS
     return render_template("camps/invitation.html", invitation=invitation, form=form,
                            next=request.path, role_label=ROLE_LABELS[invitation.role])

@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from camp.actors import actor_type_choices
 from camp.camps.models import QuestionKind
 from camp.registrations.labels import STATUS_LABELS
+from camp.registrations.models import RegistrationStatus
 
 _required = DataRequired(message=_l("This field is required."))
 
@@ -90,3 +91,10 @@ class FilterForm(FlaskForm):
         SelectChoice("", _l("All actor types"))] + actor_type_choices(blank=False),
         validators=[Optional()])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=160)])
+
+
+REGISTERED_MESSAGES = {
+    RegistrationStatus.confirmed: _l("You are registered. We have sent you an e-mail."),
+    RegistrationStatus.waitlisted: _l("The camp is full, so you are on the waiting list. We "
+                                      "have sent you an e-mail."),
+}

@@ -82,7 +82,8 @@ def clean_answers(questions: list[RegistrationQuestion], raw: dict) -> dict:
 class AnswerErrors(DomainError):
     def __init__(self, errors: dict):
         super().__init__(_l("Some answers need your attention."))
-        self.errors = errors
+        self.errors = errors  # question id -> message
+        self.field_errors = {f"q_{qid}": message for qid, message in errors.items()}
 
 
 def _lock_camp(camp_id: int) -> Camp:

@@ -1,29 +1,25 @@
 """Registering for a camp; the participant's registrations; the organiser's list."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, \
-    request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, \
+    url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from camp.errors import DomainError
 from camp.extensions import db
 from camp.permissions import can
 from camp.registrations import forms, notify, queries, services
 from camp.registrations.export import registrations_csv
 from camp.registrations.models import Registration, RegistrationStatus
-from camp.web import load_camp
+from camp.web import load_camp, post_action, save_form
 
 bp = Blueprint("registrations", __name__)
 
 
-def _show_error(form, exc: DomainError) -> None:
-    db.session.rollback()
-    if isinstance(exc, services.AnswerErrors):
-        for qid, message in exc.errors.items():
-            form[f"q_{qid}"].errors = [str(message)]
-    elif exc.field and exc.field in form:
-        form[exc.field].errors = list(form[exc.field].errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
+def _data(form, email, consent=False) -> services.RegistrationData:
+    return services.RegistrationData(
+        name=form.name.data, email=email, organisation=form.organisation.data,
+        actor_type=form.actor_type.data, diet=form.diet.data,
+        accessibility=form.accessibility.data, answers=forms.answers_from(form),
+        consent=consent)
 
 
 @bp.route("/camps/<slug>/register", methods=["GET", "POST"])
@@ -40,23 +36,14 @@ def register(slug):
     form = forms.registration_form(camp, obj=current_user)
     if request.method == "GET":
         form.actor_type.data = current_user.actor_type.value
-    if form.validate_on_submit():
-        data = services.RegistrationData(
-            name=form.name.data, email=current_user.email, organisation=form.organisation.data,
-            actor_type=form.actor_type.data, diet=form.diet.data,
-            accessibility=form.accessibility.data, answers=forms.answers_from(form),
-            consent=form.consent.data)
-        try:
-            reg = services.register(camp, current_user, data)
-        except DomainError as exc:
-            _show_error(form, exc)
-        else:
-            db.session.commit()
-            notify.registered(reg)
-            return redirect(url_for("registrations.show", reg_id=reg.id), code=303)
+    done = save_form(
+        form, lambda: services.register(camp, current_user, _data(
+            form, current_user.email, consent=form.consent.data)),
+        lambda reg: forms.REGISTERED_MESSAGES[reg.status],
+        lambda reg: url_for("registrations.show", reg_id=reg.id), after=notify.registered)
     seats_left = max(0, camp.capacity - services.confirmed_count(camp.id))
-    return render_template("registrations/register.html", camp=camp, form=form,
-                           seats_left=seats_left)
+    return done or render_template("registrations/register.html", camp=camp, form=form,
+                                   seats_left=seats_left)
 
 
 def _own_or_404(reg_id: int, action: str) -> Registration:
@@ -71,7 +58,7 @@ def _own_or_404(reg_id: int, action: str) -> Registration:
 def mine():
     regs = db.session.execute(
         db.select(Registration).where(Registration.user_id == current_user.id)
-        .join(Registration.camp).options(db.joinedload(Registration.camp))
+        .options(db.joinedload(Registration.camp))
         .order_by(Registration.created_at.desc())).scalars().all()
     positions = {r.id: services.waitlist_position(r) for r in regs
                  if r.status == RegistrationStatus.waitlisted}
@@ -94,18 +81,13 @@ def cancel(reg_id):
 
 
 def _cancel(reg: Registration, back: str):
-    try:
-        promoted = services.cancel(reg, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return redirect(back, code=303)
-    db.session.commit()
-    notify.cancelled(reg, by_organiser=reg.user_id != current_user.id)
-    for other in promoted:
-        notify.promoted(other)
-    flash(_("The registration of %(name)s is cancelled.", name=reg.name), "success")
-    return redirect(back, code=303)
+    def tell(promoted):
+        notify.cancelled(reg, by_organiser=reg.user_id != current_user.id)
+        for other in promoted:
+            notify.promoted(other)
+    return post_action(lambda: services.cancel(reg, actor=current_user),
+                       _("The registration of %(name)s is cancelled.", name=reg.name),
+                       back, after=tell)
 
 
 @bp.get("/camps/<slug>/manage/registrations")
@@ -132,26 +114,17 @@ def export_csv(slug):
 
 @bp.route("/camps/<slug>/manage/registrations/new", methods=["GET", "POST"])
 def manual_add(slug):
+    from camp.auth.services import find_user_by_email
     camp = load_camp(slug, "camp.manage")
     form = forms.registration_form(camp, base=forms.ManualRegistrationForm)
-    if form.validate_on_submit():
-        from camp.auth.services import find_user_by_email
-        data = services.RegistrationData(
-            name=form.name.data, email=form.email.data, organisation=form.organisation.data,
-            actor_type=form.actor_type.data, diet=form.diet.data,
-            accessibility=form.accessibility.data, answers=forms.answers_from(form))
-        try:
-            reg = services.register(camp, find_user_by_email(form.email.data), data,
-                                    actor=current_user, check_window=False)
-        except DomainError as exc:
-            _show_error(form, exc)
-        else:
-            db.session.commit()
-            notify.registered(reg)
-            flash(_("%(name)s is registered (%(status)s).", name=reg.name,
-                    status=forms.STATUS_LABELS[reg.status]), "success")
-            return redirect(url_for("registrations.manage_list", slug=camp.slug), code=303)
-    return render_template("registrations/manual_add.html", camp=camp, form=form)
+    done = save_form(
+        form, lambda: services.register(camp, find_user_by_email(form.email.data),
+                                        _data(form, form.email.data), actor=current_user,
+                                        check_window=False),
+        lambda reg: _("%(name)s is registered (%(status)s).", name=reg.name,
+                      status=forms.STATUS_LABELS[reg.status]),
+        url_for("registrations.manage_list", slug=camp.slug), after=notify.registered)
+    return done or render_template("registrations/manual_add.html", camp=camp, form=form)
 
 
 def _camp_registration(slug: str, reg_id: int):
@@ -171,16 +144,10 @@ def manage_cancel(slug, reg_id):
 @bp.post("/camps/<slug>/manage/registrations/<int:reg_id>/promote")
 def promote(slug, reg_id):
     camp, reg = _camp_registration(slug, reg_id)
-    try:
-        services.promote(reg, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        notify.promoted(reg)
-        flash(_("%(name)s now has a seat.", name=reg.name), "success")
-    return redirect(url_for("registrations.manage_list", slug=camp.slug), code=303)
+    return post_action(lambda: services.promote(reg, actor=current_user),
+                       _("%(name)s now has a seat.", name=reg.name),
+                       url_for("registrations.manage_list", slug=camp.slug),
+                       after=notify.promoted)
 
 
 @bp.get("/camps/<slug>/manage/registrations/mix")
