@@ -69,14 +69,17 @@ def _own_registration(user, registration) -> bool:
 
 
 def _create_camp(user, _obj) -> bool:
-    return _signed_in(user) and (user.is_admin or _organises_any(user))
+    return _signed_in(user) and (user.is_admin or Role.organiser in roles_anywhere(user))
 
 
-def _organises_any(user) -> bool:
-    return db.session.execute(
-        select(Membership.id).where(Membership.user_id == user.id,
-                                    Membership.role == Role.organiser).limit(1)
-    ).first() is not None
+def roles_anywhere(user) -> set[Role]:
+    """The roles a user holds in any camp (for the navigation), once per request."""
+    if not _signed_in(user):
+        return set()
+    if not hasattr(user, "_roles_anywhere"):
+        user._roles_anywhere = set(db.session.execute(
+            select(Membership.role).where(Membership.user_id == user.id).distinct()).scalars())
+    return user._roles_anywhere
 
 
 RULES = {

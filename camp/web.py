@@ -87,6 +87,7 @@ def init_app(app) -> None:
     from camp.registrations.labels import STATUS_LABELS
     from camp.registrations.models import RegistrationStatus
     app.jinja_env.globals.update(can=permissions.can, LANGUAGES=LANGUAGES,
+                                 roles_anywhere=permissions.roles_anywhere,
                                  STATUS_LABELS=STATUS_LABELS,
                                  RegistrationStatus=RegistrationStatus)
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -212,3 +212,17 @@ def test_public_lists(client):
     assert "Kommende camp" in html and "Tidligere camp" in html and "Kladde" not in html
     assert html.index("Kommende camp") < html.index("Tidligere camp")
     assert "Tidligere camp" not in client.get("/").get_data(as_text=True)
+
+
+def test_camps_i_help_run(client, login):
+    staff = make_user()
+    camp = make_camp(title="Camp med frivillige")
+    from tests.factories import add_role
+    add_role(staff, camp, Role.staff)
+    login(staff)
+    home = client.get("/").get_data(as_text=True)
+    assert "/me/camps" in home
+    html = client.get("/me/camps").get_data(as_text=True)
+    assert "Camp med frivillige" in html and "/manage/" not in html
+    login(make_user())
+    assert "/me/camps" not in client.get("/").get_data(as_text=True)

@@ -22,6 +22,15 @@ def members(camp: Camp) -> list[Membership]:
     ).scalars().all()
 
 
+def camps_run_by(user) -> list[Membership]:
+    """The camps a user helps run, newest first, with their roles."""
+    return db.session.execute(
+        select(Membership).where(Membership.user_id == user.id,
+                                 Membership.role.in_(STAFF_ROLES))
+        .join(Membership.camp).options(db.contains_eager(Membership.camp))
+        .order_by(Camp.starts_at.desc(), Membership.role)).scalars().all()
+
+
 def pending_invitations(camp: Camp) -> list[Invitation]:
     return db.session.execute(
         select(Invitation).where(Invitation.camp_id == camp.id,

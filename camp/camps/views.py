@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, \
     url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from camp.camps import forms, team
 from camp.camps.labels import ROLE_LABELS
@@ -57,3 +57,10 @@ def accept_invitation(token):
         return redirect(url_for("camps.show", slug=invitation.camp.slug), code=303)
     return render_template("camps/invitation.html", invitation=invitation, form=form,
                            next=request.path, role_label=ROLE_LABELS[invitation.role])
+
+
+@bp.get("/me/camps")
+@login_required
+def mine():
+    return render_template("camps/mine.html", memberships=team.camps_run_by(current_user),
+                           role_labels=ROLE_LABELS)

@@ -31,3 +31,4 @@ ROWS = [
     ("manage.revoke_invitation", "POST", ORGANISERS_REDIRECT, 403),
     ("manage.remove_member", "POST", ORGANISERS_REDIRECT, 403),
 ]
+ROWS.append(("camps.mine", "GET", {"anonymous": 302}, 200))
