@@ -52,7 +52,7 @@ def build_world():
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
-            "filename": "css/app.css"}
+            "filename": "css/app.css", "secret": registration.ticket_secret}
     return users, args
 
 
