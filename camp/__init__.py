@@ -45,11 +45,13 @@ def register_blueprints(app: Flask) -> None:
     from camp.auth.views import bp as auth_bp
     from camp.camps.manage_views import bp as manage_bp
     from camp.camps.views import bp as camps_bp
+    from camp.checkin.views import bp as checkin_bp
     from camp.registrations.views import bp as registrations_bp
     from camp.tickets.views import bp as tickets_bp
     from camp.web import bp as web_bp
 
-    for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp):
+    for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp,
+               checkin_bp):
         app.register_blueprint(bp)
 
 

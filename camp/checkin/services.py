@@ -1,0 +1,157 @@
+"""Scanning tickets at the door: explicit answers, idempotent, one admission per ticket."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from camp.camps.models import Camp
+from camp.checkin.models import CheckinEvent, Direction, ScanResult
+from camp.db import begin_write, utcnow
+from camp.errors import DomainError
+from camp.extensions import db
+from camp.registrations.models import Registration, RegistrationStatus
+from camp.tickets.services import registration_by_secret
+
+# Doors open this long before the programme starts.
+DOORS_OPEN_BEFORE = timedelta(hours=2)
+OVERRIDABLE = {ScanResult.already_checked_in, ScanResult.not_checked_in, ScanResult.cancelled,
+               ScanResult.waitlisted, ScanResult.not_open_yet}
+TICKET_IN_URL = re.compile(r"/t/([A-Za-z0-9_-]{16,64})(?:\.pdf)?/?$")
+
+
+@dataclass
+class Scan:
+    result: ScanResult
+    event: CheckinEvent
+    registration: Registration | None
+    earlier: CheckinEvent | None = None  # the admission that makes this one a repeat
+    replayed: bool = False  # the nonce was seen before; this is the stored answer
+
+    @property
+    def admitted(self) -> bool:
+        return self.event.admitted
+
+
+def ticket_secret(raw: str) -> str:
+    """A scanner sends the QR's text: our ticket URL or a bare secret."""
+    raw = (raw or "").strip()
+    match = TICKET_IN_URL.search(raw)
+    return match.group(1) if match else raw
+
+
+def last_admission(registration_id: int) -> CheckinEvent | None:
+    return db.session.execute(
+        select(CheckinEvent).where(CheckinEvent.registration_id == registration_id,
+                                   CheckinEvent.admitted.is_(True))
+        .order_by(CheckinEvent.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _judge(camp: Camp, reg: Registration | None, direction: Direction, now: datetime):
+    if reg is None:
+        return ScanResult.unknown_ticket, None
+    if reg.camp_id != camp.id:
+        return ScanResult.wrong_camp, None
+    if reg.status == RegistrationStatus.cancelled:
+        return ScanResult.cancelled, None
+    if reg.status == RegistrationStatus.waitlisted:
+        return ScanResult.waitlisted, None
+    if now < camp.starts_at - DOORS_OPEN_BEFORE:
+        return ScanResult.not_open_yet, None
+    last = last_admission(reg.id)
+    inside = last is not None and last.direction == Direction.entry
+    if direction == Direction.entry and inside:
+        return ScanResult.already_checked_in, last
+    if direction == Direction.exit and not inside:
+        return ScanResult.not_checked_in, last
+    return ScanResult.ok, last
+
+
+def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None,
+         override_reason: str = "", scanned_at: datetime | None = None) -> Scan:
+    """Record one scan and answer it. Commits nothing; the caller commits."""
+    nonce = (nonce or "").strip()
+    if not 8 <= len(nonce) <= 64:
+        raise DomainError(_l("The scan has no valid identifier. Reload the page."))
+    override_reason = (override_reason or "").strip()[:255]
+    camp_id = camp.id
+    begin_write(db.session)
+    # Lock the camp row so two scanners admitting the same ticket queue up (PostgreSQL).
+    camp = db.session.execute(select(Camp).where(Camp.id == camp_id).with_for_update()
+                              ).scalar_one()
+    seen = db.session.execute(select(CheckinEvent).where(CheckinEvent.nonce == nonce)
+                              ).scalar_one_or_none()
+    if seen is not None:
+        if seen.camp_id != camp.id:
+            raise DomainError(_l("The scan has no valid identifier. Reload the page."))
+        return Scan(seen.result, seen, seen.registration, replayed=True)
+
+    now = utcnow()
+    reg = registration_by_secret(ticket_secret(raw))
+    result, earlier = _judge(camp, reg, direction, now)
+    admitted = result == ScanResult.ok
+    if not admitted and override_reason:
+        if result not in OVERRIDABLE:
+            raise DomainError(_l("This answer cannot be overridden."))
+        admitted = True
+    event = CheckinEvent(
+        camp_id=camp.id, registration_id=reg.id if reg and result != ScanResult.wrong_camp
+        else None, scanned=(raw or "")[:120], direction=direction, result=result,
+        admitted=admitted, override_reason=override_reason if admitted else "", nonce=nonce,
+        user_id=getattr(actor, "id", None), scanned_at=scanned_at or now, at=now)
+    db.session.add(event)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same nonce raced in from another request
+        db.session.rollback()
+        seen = db.session.execute(select(CheckinEvent).where(CheckinEvent.nonce == nonce)
+                                  ).scalar_one()
+        return Scan(seen.result, seen, seen.registration, replayed=True)
+    return Scan(result, event, reg if result != ScanResult.wrong_camp else None, earlier)
+
+
+def search(camp: Camp, text: str, limit: int = 20) -> list[Registration]:
+    """Find people by name, e-mail or organisation, for those without their QR code."""
+    text = (text or "").strip().lower()
+    if len(text) < 2:
+        return []
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return db.session.execute(
+        select(Registration).where(
+            Registration.camp_id == camp.id,
+            Registration.status != RegistrationStatus.cancelled,
+            or_(func.lower(Registration.name).like(pattern, escape="\\"),
+                func.lower(Registration.email).like(pattern, escape="\\"),
+                func.lower(Registration.organisation).like(pattern, escape="\\")))
+        .order_by(Registration.name).limit(limit)).scalars().all()
+
+
+def inside_ids(camp_id: int, registration_ids: list[int]) -> set[int]:
+    """Which of these people are inside now (their last admitted scan was an entry)."""
+    if not registration_ids:
+        return set()
+    last = (select(CheckinEvent.registration_id, func.max(CheckinEvent.id).label("last_id"))
+            .where(CheckinEvent.camp_id == camp_id, CheckinEvent.admitted.is_(True),
+                   CheckinEvent.registration_id.in_(registration_ids))
+            .group_by(CheckinEvent.registration_id).subquery())
+    rows = db.session.execute(
+        select(CheckinEvent.registration_id).join(last, CheckinEvent.id == last.c.last_id)
+        .where(CheckinEvent.direction == Direction.entry)).scalars()
+    return set(rows)
+
+
+def counts(camp_id: int) -> dict:
+    """Inside now and expected (confirmed), for the scanner's header."""
+    from camp.registrations.services import confirmed_count
+    last = (select(func.max(CheckinEvent.id).label("last_id"))
+            .where(CheckinEvent.camp_id == camp_id, CheckinEvent.admitted.is_(True))
+            .group_by(CheckinEvent.registration_id).subquery())
+    inside = db.session.execute(
+        select(func.count()).select_from(CheckinEvent).join(last, CheckinEvent.id ==
+                                                            last.c.last_id)
+        .where(CheckinEvent.direction == Direction.entry)).scalar_one()
+    return {"inside": inside, "expected": confirmed_count(camp_id)}

@@ -1,0 +1,8 @@
+DOOR = {"anonymous": 302, "staff": 200, "organiser": 200, "admin": 200}
+
+ROWS = [
+    ("checkin.scanner", "GET", DOOR, 403),
+    ("checkin.scan", "POST", DOOR, 403),  # an empty scan re-renders with an error
+    ("checkin.check_in_person", "POST", {"anonymous": 302, "staff": 400, "organiser": 400,
+                                         "admin": 400}, 403),  # no nonce: refused
+]
