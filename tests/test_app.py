@@ -93,3 +93,9 @@ def test_domain_error_messages_are_escaped(app, client):
 
     html = client.get("/_boom").get_data(as_text=True)
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_too_large_upload_gets_the_413_page(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    res = client.post("/login", data={"email": "a@b.dk", "password": "x" * 5000})
+    assert res.status_code == 413 and "site-header" in res.get_data(as_text=True)
