@@ -155,3 +155,57 @@ def counts(camp_id: int) -> dict:
                                                             last.c.last_id)
         .where(CheckinEvent.direction == Direction.entry)).scalar_one()
     return {"inside": inside, "expected": confirmed_count(camp_id)}
+
+
+def inside_now(camp_id: int) -> list[Registration]:
+    """Everyone whose last admitted scan was an entry: the fire-safety list."""
+    last = (select(func.max(CheckinEvent.id).label("last_id"))
+            .where(CheckinEvent.camp_id == camp_id, CheckinEvent.admitted.is_(True))
+            .group_by(CheckinEvent.registration_id).subquery())
+    return db.session.execute(
+        select(Registration).join(CheckinEvent, CheckinEvent.registration_id == Registration.id)
+        .join(last, CheckinEvent.id == last.c.last_id)
+        .where(CheckinEvent.direction == Direction.entry).order_by(Registration.name)
+    ).scalars().all()
+
+
+def recent_scans(camp_id: int, limit: int = 15) -> list[CheckinEvent]:
+    return db.session.execute(
+        select(CheckinEvent).where(CheckinEvent.camp_id == camp_id)
+        .options(db.joinedload(CheckinEvent.registration))
+        .order_by(CheckinEvent.id.desc()).limit(limit)).scalars().all()
+
+
+def arrivals(camp_id: int, tz, minutes: int = 15) -> list[tuple[datetime, int]]:
+    """First arrivals per person, counted in slots of `minutes` (local time)."""
+    firsts = db.session.execute(
+        select(func.min(CheckinEvent.at)).where(
+            CheckinEvent.camp_id == camp_id, CheckinEvent.admitted.is_(True),
+            CheckinEvent.direction == Direction.entry)
+        .group_by(CheckinEvent.registration_id)).scalars().all()
+    slots: dict[datetime, int] = {}
+    for at in firsts:
+        local = at.astimezone(tz)
+        slot = local.replace(minute=local.minute - local.minute % minutes, second=0,
+                             microsecond=0)
+        slots[slot] = slots.get(slot, 0) + 1
+    return sorted(slots.items())
+
+
+def attendance_by_day(camp_id: int, tz) -> list[tuple[object, int]]:
+    """How many different people were admitted on each local day."""
+    rows = db.session.execute(
+        select(CheckinEvent.registration_id, CheckinEvent.at).where(
+            CheckinEvent.camp_id == camp_id, CheckinEvent.admitted.is_(True),
+            CheckinEvent.direction == Direction.entry)).all()
+    days: dict = {}
+    for reg_id, at in rows:
+        days.setdefault(at.astimezone(tz).date(), set()).add(reg_id)
+    return sorted((day, len(people)) for day, people in days.items())
+
+
+def inside_by_actor_type(people: list[Registration]) -> list[tuple[str, int]]:
+    counts_: dict[str, int] = {}
+    for person in people:
+        counts_[person.actor_type.value] = counts_.get(person.actor_type.value, 0) + 1
+    return sorted(counts_.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -75,3 +75,6 @@ def check_in_person(slug, reg_id):
         show_domain_error(None, exc)
         return _page(camp)
     return _page(camp, scan=result)
+
+
+from camp.checkin import dashboard  # noqa: E402,F401  (organiser pages on this blueprint)

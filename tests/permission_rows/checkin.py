@@ -6,3 +6,10 @@ ROWS = [
     ("checkin.check_in_person", "POST", {"anonymous": 302, "staff": 400, "organiser": 400,
                                          "admin": 400}, 403),  # no nonce: refused
 ]
+
+ORGANISERS = {"anonymous": 302, "organiser": 200, "admin": 200}
+ROWS += [
+    ("checkin.dashboard", "GET", ORGANISERS, 403),
+    ("checkin.inside", "GET", ORGANISERS, 403),
+    ("checkin.inside_csv", "GET", ORGANISERS, 403),
+]
