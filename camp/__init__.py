@@ -25,7 +25,7 @@ def create_app(test_config=None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from camp import web
-    from camp.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from camp.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
     from camp.i18n import select_locale
 
     import camp.models  # noqa: F401  (every table known before create_all/migrate)
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     limiter.init_app(app)
+    api.init_app(app)
     web.init_app(app)
 
 
@@ -53,6 +54,9 @@ def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp,
                checkin_bp):
         app.register_blueprint(bp)
+    from camp.api.checkin import bp as api_checkin_bp
+    from camp.extensions import api
+    api.register_blueprint(api_checkin_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -59,13 +59,21 @@ def wants_json() -> bool:
         request.accept_mimetypes.best == "application/json")
 
 
-def render_error(status: int, message=None):
+def render_error(status: int, message=None, code: str | None = None, errors=None):
     # str(): Flask-Babel's lazy strings count as safe HTML, and a message may carry user text.
     message = str(message or MESSAGES.get(status, MESSAGES[500]))
     if wants_json():
-        return jsonify(error=TITLES.get(status, "error").__str__(), message=str(message)), status
+        body = {"error": code or _code(status), "message": message}
+        if errors:
+            body["errors"] = errors
+        return jsonify(body), status
     return render_template("errors/error.html", status=status,
                            title=TITLES.get(status, TITLES[500]), message=message), status
+
+
+def _code(status: int) -> str:
+    from werkzeug.http import HTTP_STATUS_CODES
+    return HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_")
 
 
 def register_errorhandlers(app) -> None:
@@ -75,11 +83,15 @@ def register_errorhandlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        if wants_json():
+            # Machines get the specific reason; webargs puts field errors in exc.data.
+            errors = (getattr(exc, "data", None) or {}).get("messages")
+            return render_error(exc.code or 500, exc.description, errors=errors)
         return render_error(exc.code or 500)
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
-        return render_error(exc.status, exc.message)
+        return render_error(exc.status, exc.message, code=exc.code)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -6,6 +6,7 @@ from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 
 from camp.db import Base
@@ -17,3 +18,4 @@ csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
+api = Api()

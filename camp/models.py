@@ -4,4 +4,4 @@ from camp.auth.models import User  # noqa: F401
 from camp.camps.models import Camp, Invitation, Membership, ProgrammeItem, \
     RegistrationQuestion  # noqa: F401
 from camp.registrations.models import Registration  # noqa: F401
-from camp.checkin.models import CheckinEvent  # noqa: F401
+from camp.checkin.models import CheckinEvent, Device  # noqa: F401

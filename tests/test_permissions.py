@@ -47,12 +47,15 @@ def build_world():
                                     choices=["A", "B"])
     invitation = Invitation(camp=camp, email="inviteret@example.dk", role=Role.staff)
     db.session.add_all([item, question, invitation])
+    from camp.checkin.devices import create_device
+    device, _token = create_device(users["organiser"], camp, "Dør 1", 12)
     db.session.commit()
     organiser_membership = camp.memberships[0]
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
-            "filename": "css/app.css", "secret": registration.ticket_secret}
+            "filename": "css/app.css", "secret": registration.ticket_secret,
+            "device_id": device.id}
     return users, args
 
 

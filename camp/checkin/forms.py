@@ -3,8 +3,9 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, \
+    ValidationError
 
 from camp.checkin.models import Direction
 
@@ -37,3 +38,16 @@ class ScanForm(FlaskForm):
 class PersonCheckinForm(FlaskForm):
     direction = HiddenField(default=Direction.entry.value)
     nonce = HiddenField(default=new_nonce)
+
+
+class DeviceForm(FlaskForm):
+    name = StringField(_l("Device name"), validators=[DataRequired(
+        message=_l("Give the device a name, such as 'Door 1'.")), Length(max=80)],
+        description=_l("For example 'Door 1' or 'Frida's phone'."))
+    hours = IntegerField(_l("Valid for (hours)"), default=36, validators=[InputRequired(
+        message=_l("Enter a whole number.")), NumberRange(min=1, max=336, message=_l(
+            "Choose between 1 hour and 14 days."))])
+
+
+class EmptyForm(FlaskForm):
+    """A button that POSTs with CSRF."""

@@ -71,7 +71,7 @@ def _judge(camp: Camp, reg: Registration | None, direction: Direction, now: date
     return ScanResult.ok, last
 
 
-def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None,
+def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None, device=None,
          override_reason: str = "", scanned_at: datetime | None = None) -> Scan:
     """Record one scan and answer it. Commits nothing; the caller commits."""
     nonce = (nonce or "").strip()
@@ -102,7 +102,8 @@ def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None,
         camp_id=camp.id, registration_id=reg.id if reg and result != ScanResult.wrong_camp
         else None, scanned=(raw or "")[:120], direction=direction, result=result,
         admitted=admitted, override_reason=override_reason if admitted else "", nonce=nonce,
-        user_id=getattr(actor, "id", None), scanned_at=scanned_at or now, at=now)
+        user_id=getattr(actor, "id", None), device_id=getattr(device, "id", None),
+        scanned_at=scanned_at or now, at=now)
     db.session.add(event)
     try:
         db.session.flush()

@@ -1,8 +1,8 @@
 """The door: scan a ticket (USB scanner or typed), or find a person and check them in."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, session
 from flask_login import current_user
 
-from camp.checkin import forms, services
+from camp.checkin import devices, forms, services
 from camp.checkin.labels import EXIT_TEXT, OVERRIDE_TEXT, RESULT_TEXT, RESULT_TONE
 from camp.checkin.models import Direction
 from camp.errors import DomainError
@@ -11,12 +11,13 @@ from camp.registrations.models import Registration
 from camp.web import load_camp, show_domain_error
 
 bp = Blueprint("checkin", __name__)
+DEVICE_KEY = "device_token"
 
 # Generous for a busy door, but stops anyone from guessing tickets.
 SCAN_LIMIT = "240 per minute"
 
 
-def _page(camp, form=None, scan=None, status=200):
+def _page(camp, form=None, scan=None, status=200, device=None):
     query = request.args.get("q", "")
     people = services.search(camp, query)
     return render_template(
@@ -25,11 +26,24 @@ def _page(camp, form=None, scan=None, status=200):
         inside=services.inside_ids(camp.id, [p.id for p in people]),
         person_form=forms.PersonCheckinForm(formdata=None),
         counts=services.counts(camp.id), texts=RESULT_TEXT, tones=RESULT_TONE,
-        exit_text=EXIT_TEXT, override_text=OVERRIDE_TEXT), status
+        exit_text=EXIT_TEXT, override_text=OVERRIDE_TEXT, device=device), status
 
 
-def _record(camp, ticket, direction, nonce, override_reason=""):
-    scan = services.scan(camp, ticket, Direction(direction), nonce, actor=current_user,
+def _door(slug):
+    """The camp, and the paired device when this browser is one; else staff must sign in."""
+    from camp.camps.services import camp_by_slug
+    camp = camp_by_slug(slug)
+    device = devices.device_for_token(session.get(DEVICE_KEY))
+    if camp is not None and device is not None and device.camp_id == camp.id:
+        devices.touch(device)
+        db.session.commit()
+        return camp, device
+    return load_camp(slug, "camp.checkin"), None
+
+
+def _record(camp, device, ticket, direction, nonce, override_reason=""):
+    actor = current_user if current_user.is_authenticated else None
+    scan = services.scan(camp, ticket, Direction(direction), nonce, actor=actor, device=device,
                          override_reason=override_reason)
     db.session.commit()
     return scan
@@ -37,30 +51,30 @@ def _record(camp, ticket, direction, nonce, override_reason=""):
 
 @bp.get("/camps/<slug>/checkin")
 def scanner(slug):
-    camp = load_camp(slug, "camp.checkin")
-    return _page(camp)
+    camp, device = _door(slug)
+    return _page(camp, device=device)
 
 
 @bp.post("/camps/<slug>/checkin")
 @limiter.limit(SCAN_LIMIT)
 def scan(slug):
-    camp = load_camp(slug, "camp.checkin")
+    camp, device = _door(slug)
     form = forms.ScanForm()
     if not form.validate_on_submit():
-        return _page(camp, form)
+        return _page(camp, form, device=device)
     try:
-        result = _record(camp, form.ticket.data, form.direction.data, form.nonce.data,
+        result = _record(camp, device, form.ticket.data, form.direction.data, form.nonce.data,
                          form.override_reason.data or "")
     except DomainError as exc:
         show_domain_error(form, exc)
-        return _page(camp, form)
-    return _page(camp, scan=result)
+        return _page(camp, form, device=device)
+    return _page(camp, scan=result, device=device)
 
 
 @bp.post("/camps/<slug>/checkin/people/<int:reg_id>")
 @limiter.limit(SCAN_LIMIT)
 def check_in_person(slug, reg_id):
-    camp = load_camp(slug, "camp.checkin")
+    camp, device = _door(slug)
     reg = db.get_or_404(Registration, reg_id)
     if reg.camp_id != camp.id:
         abort(404)
@@ -70,11 +84,11 @@ def check_in_person(slug, reg_id):
             or form.direction.data not in ("in", "out"):
         abort(400)
     try:
-        result = _record(camp, reg.ticket_secret, form.direction.data, form.nonce.data)
+        result = _record(camp, device, reg.ticket_secret, form.direction.data, form.nonce.data)
     except DomainError as exc:
         show_domain_error(None, exc)
-        return _page(camp)
-    return _page(camp, scan=result)
+        return _page(camp, device=device)
+    return _page(camp, scan=result, device=device)
 
 
-from camp.checkin import dashboard  # noqa: E402,F401  (organiser pages on this blueprint)
+from camp.checkin import dashboard, device_views  # noqa: E402,F401  (more pages, same blueprint)

@@ -51,6 +51,9 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Offline scanners fetch only what changed since their last sync.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow,
+                                                 index=True)
 
     camp: Mapped[Camp] = relationship()
     user: Mapped[User | None] = relationship()

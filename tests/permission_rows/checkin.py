@@ -13,3 +13,11 @@ ROWS += [
     ("checkin.inside", "GET", ORGANISERS, 403),
     ("checkin.inside_csv", "GET", ORGANISERS, 403),
 ]
+
+ROWS += [
+    ("checkin.devices_page", "GET", ORGANISERS, 403),
+    ("checkin.devices_page", "POST", ORGANISERS, 403),
+    ("checkin.revoke_device", "POST", {"anonymous": 302, "organiser": 303, "admin": 303}, 403),
+    ("checkin.pair", "GET", {}, 404),  # the world's token is not a device's
+    ("checkin.pair", "POST", {}, 404),
+]
