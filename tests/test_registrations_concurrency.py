@@ -84,3 +84,7 @@ def test_simultaneous_cancellations_never_overfill(app):
                 == RegistrationStatus.confirmed]
     # The freed seats went to the head of the queue, not to the walk-ins.
     assert [r.id for r in promoted] == [r.id for r in queue[:3]]
+    # The rest of the queue keeps its order, the walk-ins behind it, with no gaps.
+    positions = services.waitlist_positions(camp.id)
+    assert sorted(positions.values()) == list(range(1, 11))
+    assert [positions[r.id] for r in queue[3:]] == [1, 2, 3, 4, 5]

@@ -51,6 +51,10 @@ def registration_state(camp: Camp, now=None) -> str:
 def clean_answers(questions: list[RegistrationQuestion], raw: dict) -> dict:
     """Validate answers against the questions; keys are question ids as strings."""
     answers, errors = {}, {}
+    known = {str(q.id) for q in questions}
+    if any(str(key) not in known for key in raw):
+        # Only a hand-made request answers a question this camp does not ask.
+        raise DomainError(_l("The request could not be understood. Go back and try again."))
     for q in questions:
         value = raw.get(str(q.id))
         if q.kind == QuestionKind.multiple:
@@ -191,13 +195,30 @@ def waitlist_position(reg: Registration) -> int | None:
     return ahead + 1
 
 
-def waitlist_positions(camp_id: int) -> dict[int, int]:
-    """Registration id -> position, for the whole waiting list in one query."""
-    ids = db.session.execute(
-        select(Registration.id).where(Registration.camp_id == camp_id,
-                                      Registration.status == RegistrationStatus.waitlisted)
-        .order_by(Registration.queued_at, Registration.id)).scalars().all()
-    return {rid: i for i, rid in enumerate(ids, start=1)}
+def waitlist_positions(camp_id: int | None = None, ids=None) -> dict[int, int]:
+    """Registration id -> waiting-list position, in one query whatever the list's length.
+
+    row_number() over each camp's queue (queued_at, id). Give `camp_id` for a whole camp,
+    `ids` for just these registrations (a page of a list, or one person's registrations
+    across camps): then only those rows come back.
+    """
+    ids = None if ids is None else list(ids)
+    if ids == [] or (camp_id is None and ids is None):
+        return {}
+    position = func.row_number().over(partition_by=Registration.camp_id,
+                                      order_by=(Registration.queued_at, Registration.id))
+    queue = select(Registration.id, position.label("position")).where(
+        Registration.status == RegistrationStatus.waitlisted)
+    if camp_id is not None:
+        queue = queue.where(Registration.camp_id == camp_id)
+    else:
+        queue = queue.where(Registration.camp_id.in_(
+            select(Registration.camp_id).where(Registration.id.in_(ids)).distinct()))
+    queue = queue.subquery()
+    stmt = select(queue.c.id, queue.c.position)
+    if ids is not None:
+        stmt = stmt.where(queue.c.id.in_(ids))
+    return {rid: pos for rid, pos in db.session.execute(stmt).all()}
 
 
 def _first_waitlisted(camp_id: int) -> Registration | None:

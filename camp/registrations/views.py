@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from camp.extensions import db
 from camp.permissions import can
 from camp.registrations import forms, notify, queries, services
-from camp.registrations.export import registrations_csv
+from camp.registrations.export import actor_mix_csv as actor_mix_csv_bytes, \
+    registrations_csv
 from camp.registrations.models import Registration, RegistrationStatus
 from camp.web import load_camp, post_action, save_form
 
@@ -30,6 +31,8 @@ def register(slug):
     if existing is not None and existing.status in services.ACTIVE:
         return redirect(url_for("registrations.show", reg_id=existing.id), code=303)
     state = services.registration_state(camp)
+    if state == "open" and not can(current_user, "camp.register", camp):
+        state = "not_published"
     if state != "open":
         return render_template("registrations/closed.html", camp=camp,
                                message=services.WINDOW_MESSAGES[state]), 409
@@ -60,8 +63,8 @@ def mine():
         db.select(Registration).where(Registration.user_id == current_user.id)
         .options(db.joinedload(Registration.camp))
         .order_by(Registration.created_at.desc())).scalars().all()
-    positions = {r.id: services.waitlist_position(r) for r in regs
-                 if r.status == RegistrationStatus.waitlisted}
+    positions = services.waitlist_positions(ids=[
+        r.id for r in regs if r.status == RegistrationStatus.waitlisted])
     return render_template("registrations/mine.html", registrations=regs, positions=positions)
 
 
@@ -97,8 +100,9 @@ def manage_list(slug):
     filters = queries.Filters.from_form(form)
     page = queries.page_of(camp.id, filters, request.args.get("page", 1, type=int),
                            current_app.config["REGISTRATIONS_PER_PAGE"])
+    positions = services.waitlist_positions(camp.id, ids=[r.id for r in page.items])
     return render_template("registrations/manage_list.html", camp=camp, form=form, page=page,
-                           filters=filters, positions=services.waitlist_positions(camp.id),
+                           filters=filters, positions=positions,
                            counts=services.status_counts(camp.id))
 
 
@@ -108,8 +112,12 @@ def export_csv(slug):
     filters = queries.Filters.from_form(forms.FilterForm(request.args))
     body = registrations_csv(camp, queries.all_rows(camp.id, filters),
                              services.waitlist_positions(camp.id))
+    return _csv(body, f"{camp.slug}-registrations.csv")
+
+
+def _csv(body: bytes, filename: str) -> Response:
     return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{camp.slug}-registrations.csv"'})
+        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/camps/<slug>/manage/registrations/new", methods=["GET", "POST"])
@@ -155,3 +163,9 @@ def actor_mix(slug):
     camp = load_camp(slug, "camp.manage")
     return render_template("registrations/actor_mix.html", camp=camp,
                            mix=queries.actor_mix(camp.id))
+
+
+@bp.get("/camps/<slug>/manage/registrations/mix.csv")
+def actor_mix_csv(slug):
+    camp = load_camp(slug, "camp.manage")
+    return _csv(actor_mix_csv_bytes(queries.actor_mix(camp.id)), f"{camp.slug}-actor-mix.csv")

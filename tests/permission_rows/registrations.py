@@ -18,4 +18,5 @@ ROWS = [
     ("registrations.manage_cancel", "POST", ORGANISERS_REDIRECT, 403),
     ("registrations.promote", "POST", ORGANISERS_REDIRECT, 403),
     ("registrations.actor_mix", "GET", ORGANISERS, 403),
+    ("registrations.actor_mix_csv", "GET", ORGANISERS, 403),
 ]
