@@ -142,9 +142,15 @@ def test_organisers_see_a_participants_answers(client, login):
     camp = make_camp(organiser=organiser)
     q = _question(camp, QuestionKind.text, "Hvorfor?")
     reg = make_registration(camp, answers={str(q.id): "Fordi det er vigtigt"})
+    waiting = make_registration(camp, **WAITING)
     login(organiser)
     html = client.get(f"/me/registrations/{reg.id}").get_data(as_text=True)
     assert "Fordi det er vigtigt" in html
+    # Seen by the organiser: about that person, with the organiser's cancel button.
+    assert f"/camps/{camp.slug}/manage/registrations/{reg.id}/cancel" in html
+    assert f"/me/registrations/{reg.id}/cancel" not in html
+    html = client.get(f"/me/registrations/{waiting.id}").get_data(as_text=True)
+    assert "Nummer 1 på ventelisten" in html and "Du er nummer" not in html
     # The list links to it.
     listing = client.get(f"/camps/{camp.slug}/manage/registrations").get_data(as_text=True)
     assert f"/me/registrations/{reg.id}" in listing

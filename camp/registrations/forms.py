@@ -38,6 +38,7 @@ class RegistrationForm(PersonFields):
 
 
 class ManualRegistrationForm(PersonFields):
+    name = StringField(_l("Name"), validators=[_required, Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[_required, Email(
         message=_l("Enter a valid e-mail address, like name@example.dk."),
         check_deliverability=False), Length(max=254)])

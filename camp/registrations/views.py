@@ -73,7 +73,8 @@ def mine():
 def show(reg_id):
     reg = _own_or_404(reg_id, "registration.view")
     return render_template("registrations/show.html", reg=reg, camp=reg.camp,
-                           position=services.waitlist_position(reg))
+                           position=services.waitlist_position(reg),
+                           own=reg.user_id == current_user.id)
 
 
 @bp.post("/me/registrations/<int:reg_id>/cancel")
