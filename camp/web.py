@@ -74,7 +74,23 @@ def _security_headers(response):
     return response
 
 
+def _writer_transaction():
+    """On SQLite, a request that may write holds the write lock from its start.
+
+    A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another writer is busy (busy_timeout does not apply to the upgrade).
+    SQLite has one writer anyway, so queueing whole POSTs costs nothing and no request
+    can fail that way. PostgreSQL needs none of this.
+    """
+    from flask import request
+    from camp.db import begin_write
+    if request.method not in ("GET", "HEAD", "OPTIONS") and \
+            db.engine.dialect.name == "sqlite":
+        begin_write(db.session)
+
+
 def init_app(app) -> None:
+    app.before_request(_writer_transaction)
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see that page.")

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, event, text
 
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from camp import create_app
@@ -68,7 +69,8 @@ class FreshContextClient(FlaskClient):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         # End the test's own transaction too: on SQLite it would keep reading its snapshot.
-        _db.session.commit()
+        if has_app_context():
+            _db.session.commit()
         return response
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from camp.audit import record
 from camp.checkin.models import CheckinEvent, Device
-from camp.db import utcnow
+from camp.db import begin_write, utcnow
 from camp.errors import DomainError
 from camp.extensions import db
 
@@ -52,6 +52,7 @@ def touch(device: Device) -> None:
     now = utcnow()
     # Write at most once a minute; a busy door should not rewrite the row on every scan.
     if device.last_seen_at is None or now - device.last_seen_at > timedelta(minutes=1):
+        begin_write(db.session)  # even this small write must not upgrade a read lock
         device.last_seen_at = now
 
 
