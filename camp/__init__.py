@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from camp.auth.views import bp as auth_bp
+    from camp.badges.views import bp as badges_bp
     from camp.camps.manage_views import bp as manage_bp
     from camp.camps.views import bp as camps_bp
     from camp.checkin.views import bp as checkin_bp
@@ -52,7 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from camp.web import bp as web_bp
 
     for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp,
-               checkin_bp):
+               checkin_bp, badges_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api
