@@ -42,20 +42,34 @@ class ScanIn(Schema):
 class PersonOut(Schema):
     name = fields.String()
     organisation = fields.String()
-    actor_type = fields.Function(lambda r: r.actor_type.value)
+    actor_type = fields.String()
     diet = fields.String()
     accessibility = fields.String()
 
 
 class ScanOut(Schema):
-    result = fields.Function(lambda s: s.result.value)
+    result = fields.String(metadata={"description": "ok, already_checked_in, not_checked_in, "
+                                     "unknown_ticket, cancelled, waitlisted, wrong_camp, "
+                                     "not_open_yet"})
     admitted = fields.Boolean()
     replayed = fields.Boolean()
-    event_id = fields.Function(lambda s: s.event.id)
-    at = fields.Function(lambda s: s.event.at.isoformat())
-    earlier_at = fields.Function(lambda s: s.earlier.at.isoformat() if s.earlier else None)
-    person = fields.Function(lambda s: PersonOut().dump(s.registration)
-                             if s.registration else None)
+    event_id = fields.Integer()
+    at = fields.String()
+    earlier_at = fields.String(allow_none=True)
+    person = fields.Nested(PersonOut, allow_none=True)
+
+
+def scan_payload(scan) -> dict:
+    """Plain data, built before the commit expires the objects it reads."""
+    reg = scan.registration
+    return {
+        "result": scan.result.value, "admitted": scan.admitted, "replayed": scan.replayed,
+        "event_id": scan.event.id, "at": scan.event.at.isoformat(),
+        "earlier_at": scan.earlier.at.isoformat() if scan.earlier else None,
+        "person": {"name": reg.name, "organisation": reg.organisation,
+                   "actor_type": reg.actor_type.value, "diet": reg.diet,
+                   "accessibility": reg.accessibility} if reg is not None else None,
+    }
 
 
 class AttendeesQuery(Schema):
@@ -63,14 +77,21 @@ class AttendeesQuery(Schema):
 
 
 class AttendeeOut(Schema):
-    ticket_hash = fields.Function(lambda r: ticket_hash(r.ticket_secret))
+    ticket_hash = fields.String(metadata={"description": "SHA-256 of the ticket secret"})
     name = fields.String()
     organisation = fields.String()
-    actor_type = fields.Function(lambda r: r.actor_type.value)
-    status = fields.Function(lambda r: r.status.value)
+    actor_type = fields.String()
+    status = fields.String()
     diet = fields.String()
     accessibility = fields.String()
-    updated_at = fields.Function(lambda r: r.updated_at.isoformat())
+    updated_at = fields.String()
+
+
+def attendee_payload(r: Registration) -> dict:
+    return {"ticket_hash": ticket_hash(r.ticket_secret), "name": r.name,
+            "organisation": r.organisation, "actor_type": r.actor_type.value,
+            "status": r.status.value, "diet": r.diet, "accessibility": r.accessibility,
+            "updated_at": r.updated_at.isoformat()}
 
 
 class AttendeesOut(Schema):
@@ -93,8 +114,7 @@ def _authorise(slug: str):
             abort(401, description="unknown, expired or revoked device token")
         if camp is None or device.camp_id != camp.id:
             abort(403, description="this device scans for another camp")
-        devices.touch(device)
-        db.session.commit()
+        devices.touch(device)  # committed with the request's own change
         return camp, device
     if not current_user.is_authenticated:
         abort(401, description="send a device token or sign in")
@@ -124,8 +144,9 @@ def record_scan(data, slug):
     except DomainError as exc:
         db.session.rollback()
         abort(422, description=str(exc.message))
+    payload = scan_payload(scan)
     db.session.commit()
-    return scan
+    return payload
 
 
 @bp.route("/camps/<slug>/attendees", methods=["GET"])
@@ -139,4 +160,7 @@ def attendees(query, slug):
     if query["since"] is not None:
         stmt = stmt.where(Registration.updated_at >= query["since"])
     rows = db.session.execute(stmt.order_by(Registration.id)).scalars().all()
-    return {"attendees": rows, "server_time": now.isoformat()}
+    payload = {"attendees": [attendee_payload(r) for r in rows],
+               "server_time": now.isoformat()}
+    db.session.commit()  # the device's last_seen_at
+    return payload

@@ -78,17 +78,12 @@ def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None, 
     if not 8 <= len(nonce) <= 64:
         raise DomainError(_l("The scan has no valid identifier. Reload the page."))
     override_reason = (override_reason or "").strip()[:255]
-    camp_id = camp.id
     begin_write(db.session)
-    # Lock the camp row so two scanners admitting the same ticket queue up (PostgreSQL).
-    camp = db.session.execute(select(Camp).where(Camp.id == camp_id).with_for_update()
-                              ).scalar_one()
-    seen = db.session.execute(select(CheckinEvent).where(CheckinEvent.nonce == nonce)
-                              ).scalar_one_or_none()
-    if seen is not None:
-        if seen.camp_id != camp.id:
-            raise DomainError(_l("The scan has no valid identifier. Reload the page."))
-        return Scan(seen.result, seen, seen.registration, replayed=True)
+    if db.session.get_bind().dialect.name != "sqlite":
+        # Lock the camp row so two scanners admitting one ticket queue up. (On SQLite the
+        # IMMEDIATE transaction already holds the only write lock.)
+        camp = db.session.execute(select(Camp).where(Camp.id == camp.id).with_for_update()
+                                  ).scalar_one()
 
     now = utcnow()
     reg = registration_by_secret(ticket_secret(raw))
@@ -104,15 +99,22 @@ def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None, 
         admitted=admitted, override_reason=override_reason if admitted else "", nonce=nonce,
         user_id=getattr(actor, "id", None), device_id=getattr(device, "id", None),
         scanned_at=scanned_at or now, at=now)
-    db.session.add(event)
     try:
-        db.session.flush()
-    except IntegrityError:  # the same nonce raced in from another request
-        db.session.rollback()
-        seen = db.session.execute(select(CheckinEvent).where(CheckinEvent.nonce == nonce)
-                                  ).scalar_one()
-        return Scan(seen.result, seen, seen.registration, replayed=True)
+        # The unique nonce is the check: a retry or replay lands here, not in a lookup first.
+        with db.session.begin_nested():
+            db.session.add(event)
+            db.session.flush()
+    except IntegrityError:
+        return _replayed(camp, nonce)
     return Scan(result, event, reg if result != ScanResult.wrong_camp else None, earlier)
+
+
+def _replayed(camp: Camp, nonce: str) -> Scan:
+    seen = db.session.execute(select(CheckinEvent).where(CheckinEvent.nonce == nonce)
+                              ).scalar_one()
+    if seen.camp_id != camp.id:
+        raise DomainError(_l("The scan has no valid identifier. Reload the page."))
+    return Scan(seen.result, seen, seen.registration, replayed=True)
 
 
 def search(camp: Camp, text: str, limit: int = 20) -> list[Registration]:

@@ -1,0 +1,152 @@
+"""Check-in API throughput and latency under gunicorn (2 workers, SQLite), 8 connections.
+
+Compared in the same run with tests/bench/ref_app.py, a bare view doing the same work.
+Targets (issue 4): throughput >= 0.7 x the reference, p99 < 50 ms.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONNECTIONS, REQUESTS = 8, 3000
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare(work: Path, env: dict) -> tuple[str, str, list[str]]:
+    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    script = """
+import json
+from datetime import timedelta
+from camp import create_app
+from camp.auth.models import User
+from camp.camps.models import Camp, CampStatus
+from camp.checkin.devices import create_device
+from camp.db import utcnow
+from camp.extensions import db
+from camp.registrations.models import Registration, RegistrationStatus
+app = create_app()
+with app.app_context():
+    start = utcnow() - timedelta(minutes=10)
+    camp = Camp(slug="bench", title="Bench", starts_at=start, ends_at=start + timedelta(days=1),
+                capacity=5000, status=CampStatus.published)
+    db.session.add(camp)
+    db.session.flush()
+    regs = [Registration(camp_id=camp.id, name=f"P{i}", email=f"p{i}@x.dk",
+                         status=RegistrationStatus.confirmed) for i in range(3000)]
+    db.session.add_all(regs)
+    db.session.commit()
+    _device, token = create_device(None, camp, "bench", 24)
+    db.session.commit()
+    print(json.dumps({"token": token, "tickets": [r.ticket_secret for r in regs]}))
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    return "bench", data["token"], data["tickets"]
+
+
+def _serve(module: str, port: int, env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b",
+                             f"127.0.0.1:{port}", "--log-level", "warning", module],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{module} did not start")
+
+
+def _load(port: int, path: str, bodies: list[dict], headers: dict) -> dict:
+    latencies, errors = [], []
+    lock = threading.Lock()
+    queue = iter(bodies)
+
+    def worker():
+        while True:
+            with lock:
+                body = next(queue, None)
+            if body is None:
+                return
+            t0 = time.perf_counter()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            c.request("POST", path, json.dumps(body),
+                      {"Content-Type": "application/json", **headers})
+            res = c.getresponse()
+            res.read()
+            c.close()
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                if res.status != 200:
+                    errors.append(res.status)
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    latencies.sort()
+    return {"rps": len(latencies) / wall, "p50": latencies[len(latencies) // 2] * 1000,
+            "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000, "errors": len(errors)}
+
+
+def main() -> dict:
+    work = Path(tempfile.mkdtemp(prefix="samskab-bench-"))
+    db_path = work / "camp.sqlite3"
+    env = dict(os.environ, FLASK_APP="wsgi.py", CAMP_SECRET_KEY="bench-" + "x" * 40,
+               CAMP_DATABASE_URL=f"sqlite:///{db_path}", CAMP_RATELIMIT_ENABLED="false",
+               CAMP_MAIL_BACKEND="locmem", BENCH_DB=str(db_path))
+    slug, token, tickets = _prepare(work, env)
+    rng = random.Random(1)
+    bodies = [{"ticket": rng.choice(tickets), "direction": "in", "nonce": uuid.uuid4().hex}
+              for _ in range(REQUESTS)]
+    results = {}
+    for name, module, path, headers in (
+            ("reference", "tests.bench.ref_app:app", "/ref/scans", {}),
+            ("check-in API", "wsgi:app", f"/api/v1/camps/{slug}/scans",
+             {"Authorization": f"Bearer {token}"})):
+        port = _port()
+        proc = _serve(module, port, env)
+        try:
+            _load(port, path, bodies[:200], headers)  # warm-up
+            results[name] = _load(port, path, bodies[200:], headers)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    ratio = results["check-in API"]["rps"] / results["reference"]["rps"]
+    print(f"Check-in API, gunicorn -w 2, SQLite WAL, {CONNECTIONS} connections, "
+          f"{REQUESTS - 200} scans each:")
+    for name, r in results.items():
+        print(f"  {name:<13} {r['rps']:7.1f} req/s   p50 {r['p50']:6.1f} ms   "
+              f"p99 {r['p99']:6.1f} ms   errors {r['errors']}")
+    print(f"  throughput ratio API/reference: {ratio:.2f} (target >= 0.70); "
+          f"API p99 {results['check-in API']['p99']:.1f} ms (target < 50 ms)")
+    return results
+
+
+if __name__ == "__main__":
+    main()
