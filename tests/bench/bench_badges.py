@@ -1,0 +1,93 @@
+"""1,000 badges (A4, 4 per sheet): our rendering against a straightforward one.
+
+Straightforward: all badges in one HTML document, every QR freshly encoded as a PNG image,
+one WeasyPrint call. Ours: camp.badges.render (cached SVG QR codes, simple block layout).
+Each runs in its own process so its peak memory (max RSS) is its own.
+Targets (issue 4): at most half the straightforward time, peak memory under 300 MB.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+N = 1000
+
+SETUP = """
+import base64, io, json, resource, sys, time
+from datetime import timedelta
+from camp import create_app
+from camp.camps.models import Camp, CampStatus
+from camp.db import utcnow
+from camp.extensions import db
+from camp.registrations.models import Registration, RegistrationStatus
+app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": sys.argv[1]})
+with app.test_request_context():
+    db.create_all()
+    start = utcnow() + timedelta(days=3)
+    camp = Camp(slug="badges", title="Samskabelsescamp", starts_at=start,
+                ends_at=start + timedelta(days=1), capacity=5000, status=CampStatus.published)
+    db.session.add(camp)
+    db.session.flush()
+    db.session.add_all([Registration(camp_id=camp.id, name=f"Deltager Nummer {i}",
+                                     email=f"p{i}@x.dk", organisation="Roskilde Kommune",
+                                     status=RegistrationStatus.confirmed) for i in range(%d)])
+    db.session.commit()
+    regs = db.session.execute(db.select(Registration)).scalars().all()
+    t0 = time.perf_counter()
+    pdf = RENDER(camp, regs)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak, "bytes": len(pdf)}))
+""" % N
+
+OURS = """
+from camp.badges.render import render_badges_pdf
+def RENDER(camp, regs):
+    return render_badges_pdf(camp, regs, "a4-4")
+"""
+
+STRAIGHTFORWARD = """
+import qrcode
+from weasyprint import HTML
+from camp.tickets.services import ticket_url
+def RENDER(camp, regs):
+    cells = []
+    for r in regs:
+        buf = io.BytesIO()
+        qrcode.make(ticket_url(r)).save(buf, format="PNG")
+        src = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+        cells.append(f'<td style="width:105mm;height:148mm"><h2>{r.name}</h2>'
+                     f'<p>{r.organisation}</p><img src="{src}" style="width:50mm"></td>')
+    rows = "".join("<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2))
+    return HTML(string=f"<style>@page{{size:A4;margin:0}}</style><table>{rows}</table>").write_pdf()
+"""
+
+
+def _run(code: str) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="samskab-badges-"))
+    script = code + SETUP
+    out = subprocess.run([sys.executable, "-c", script, f"sqlite:///{work / 'b.db'}"],
+                         cwd=ROOT, env=dict(os.environ), check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> dict:
+    results = {"straightforward": _run(STRAIGHTFORWARD), "ours": _run(OURS)}
+    print(f"{N} badges, A4 with 4 per sheet:")
+    for name, r in results.items():
+        print(f"  {name:<16} {r['seconds']:6.1f} s   peak {r['peak_mb']:6.0f} MB   "
+              f"{r['bytes'] / 1e6:5.1f} MB PDF")
+    ratio = results["ours"]["seconds"] / results["straightforward"]["seconds"]
+    print(f"  time ratio ours/straightforward: {ratio:.2f} (target <= 0.50); "
+          f"peak {results['ours']['peak_mb']:.0f} MB (target < 300 MB)")
+    return results
+
+
+if __name__ == "__main__":
+    main()
