@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, request
+from flask import abort, request, session
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import validate_csrf
@@ -116,7 +116,11 @@ def _authorise(slug: str):
             abort(403, description="this device scans for another camp")
         devices.touch(device)  # committed with the request's own change
         return camp, device
-    if not current_user.is_authenticated:
+    # Cookie-based callers (the scanner page: a paired device or staff) must prove the
+    # request comes from our page.
+    from camp.checkin.views import DEVICE_KEY
+    device = devices.device_for_token(session.get(DEVICE_KEY))
+    if device is None and not current_user.is_authenticated:
         abort(401, description="send a device token or sign in")
     try:
         validate_csrf(request.headers.get("X-CSRFToken"))
@@ -124,6 +128,9 @@ def _authorise(slug: str):
         abort(400, description="missing or invalid X-CSRFToken header")
     if camp is None:
         abort(404)
+    if device is not None and device.camp_id == camp.id:
+        devices.touch(device)
+        return camp, device
     if not can(current_user, "camp.checkin", camp):
         abort(403, description="not check-in staff for this camp")
     return camp, None

@@ -26,6 +26,7 @@ def dashboard(slug):
         by_type=services.inside_by_actor_type(people), slots=slots,
         slot_max=max((n for _, n in slots), default=0),
         days=services.attendance_by_day(camp.id, tz), recent=services.recent_scans(camp.id),
+        conflicts=services.offline_conflicts(camp.id),
         texts=RESULT_TEXT, tones=RESULT_TONE)
 
 

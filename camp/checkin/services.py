@@ -212,3 +212,17 @@ def inside_by_actor_type(people: list[Registration]) -> list[tuple[str, int]]:
     for person in people:
         counts_[person.actor_type.value] = counts_.get(person.actor_type.value, 0) + 1
     return sorted(counts_.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def offline_conflicts(camp_id: int, limit: int = 50) -> list[CheckinEvent]:
+    """Scans made offline that the server refused on sync (e.g. one ticket admitted by two
+    offline devices). A scan counts as offline when it reached us a minute after it was made.
+    """
+    rows = db.session.execute(
+        select(CheckinEvent).where(
+            CheckinEvent.camp_id == camp_id, CheckinEvent.admitted.is_(False),
+            CheckinEvent.result.in_([ScanResult.already_checked_in,
+                                     ScanResult.not_checked_in]))
+        .options(db.joinedload(CheckinEvent.registration), db.joinedload(CheckinEvent.device))
+        .order_by(CheckinEvent.id.desc()).limit(limit * 4)).scalars().all()
+    return [e for e in rows if e.at - e.scanned_at > timedelta(minutes=1)][:limit]

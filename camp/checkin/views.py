@@ -26,7 +26,20 @@ def _page(camp, form=None, scan=None, status=200, device=None):
         inside=services.inside_ids(camp.id, [p.id for p in people]),
         person_form=forms.PersonCheckinForm(formdata=None),
         counts=services.counts(camp.id), texts=RESULT_TEXT, tones=RESULT_TONE,
-        exit_text=EXIT_TEXT, override_text=OVERRIDE_TEXT, device=device), status
+        exit_text=EXIT_TEXT, override_text=OVERRIDE_TEXT, device=device,
+        js_texts=js_texts()), status
+
+
+def js_texts() -> dict:
+    """What scanner.js says, in the reader's language."""
+    from flask_babel import gettext as _
+    texts = {result.value: str(text) for result, text in RESULT_TEXT.items()}
+    texts.update(online=_("Online"), offline=_("Offline: scans are kept on this device"),
+                 pending=_("%(n)s scans waiting to be sent"),
+                 offline_note=_("Checked on this device without network; sent when the "
+                                "network returns."),
+                 diet=_("Dietary needs"), accessibility=_("Accessibility needs"))
+    return texts
 
 
 def _door(slug):
@@ -47,6 +60,16 @@ def _record(camp, device, ticket, direction, nonce, override_reason=""):
                          override_reason=override_reason)
     db.session.commit()
     return scan
+
+
+@bp.get("/camps/checkin-sw.js")
+def service_worker():
+    """Served from /camps/ so its scope covers every camp's scanner page."""
+    from flask import current_app, send_from_directory
+    response = send_from_directory(current_app.static_folder, "js/checkin-sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/camps/<slug>/checkin")

@@ -30,6 +30,7 @@ def live_server(tmp_path_factory):
                CAMP_DATABASE_URL=f"sqlite:///{work / 'camp.sqlite3'}",
                CAMP_MAIL_BACKEND="locmem", CAMP_RATELIMIT_ENABLED="false")
     env.pop("CAMP_TEST_POSTGRES_URL", None)
+    os.environ["E2E_DATABASE_URL"] = env["CAMP_DATABASE_URL"]
     flask = [sys.executable, "-m", "flask"]
     for args in (["db", "upgrade"], ["camp", "seed-demo"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)

@@ -21,3 +21,5 @@ ROWS += [
     ("checkin.pair", "GET", {}, 404),  # the world's token is not a device's
     ("checkin.pair", "POST", {}, 404),
 ]
+
+ROWS.append(("checkin.service_worker", "GET", {}, 200))
