@@ -47,8 +47,12 @@ def _organiser(user, camp) -> bool:
     return Role.organiser in camp_roles(user, camp)
 
 
+RUNS_CAMP = (Role.organiser, Role.staff, Role.jury)
+
+
 def _view_camp(user, camp) -> bool:
-    return camp.is_public or _organiser(user, camp) or bool(camp_roles(user, camp))
+    """Public camps for all; a draft only for the people who run it (and admins)."""
+    return camp.is_public or bool(camp_roles(user, camp) & set(RUNS_CAMP))
 
 
 def _register(user, camp) -> bool:
@@ -88,6 +92,7 @@ RULES = {
     "camp.manage": _manage_camp,
     "camp.checkin": _checkin,
     "camp.create": _create_camp,
+    "invitation.accept": lambda u, _invitation: _signed_in(u),
     "registration.view": lambda u, r: _own_registration(u, r) or _organiser(u, r.camp),
     "registration.cancel": lambda u, r: _own_registration(u, r) or _organiser(u, r.camp),
     "registration.manage": lambda u, r: _organiser(u, r.camp),

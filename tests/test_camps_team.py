@@ -1,5 +1,6 @@
 """Inviting co-organisers, check-in staff and jury by e-mail."""
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -94,3 +95,69 @@ def test_cannot_remove_the_last_organiser(client, login):
     assert client.post(f"/camps/{camp.slug}/manage/members/{staff.id}/remove"
                        ).status_code == 303
     assert len(db.session.execute(select(Membership)).scalars().all()) == 1
+
+
+def test_invitation_page_says_what_and_records_who_accepted(client, login, outbox):
+    organiser, camp = _invite(client, login, email="jury-inbox@example.dk", role="jury")
+    link = _link(outbox)
+    login(None)
+    page = client.get(link).get_data(as_text=True)
+    assert camp.title in page and "Jury" in page and organiser.name in page
+    assert f'href="/signup?next={link}"' in page and f'href="/login?next={link}"' in page
+    res = client.post(link)  # not signed in: log in first, then back here
+    assert res.status_code == 302 and "/login?next=" in res.headers["Location"]
+    assert db.session.execute(select(Invitation)).scalar_one().accepted_at is None
+    other_address = login(make_user(email="private@example.org", locale="en"))
+    assert "private@example.org" in client.get(link).get_data(as_text=True)
+    res = client.post(link)
+    assert res.status_code == 303 and res.headers["Location"] == "/me/camps"
+    invitation = db.session.execute(select(Invitation)).scalar_one()
+    assert invitation.accepted_by_id == other_address.id and invitation.accepted_at
+    page = client.get(link).get_data(as_text=True)
+    assert "already been used" in page
+
+
+def test_invited_organiser_lands_on_the_dashboard(client, login, outbox):
+    _, camp = _invite(client, login, email="co@example.dk", role="organiser")
+    login(make_user(email="co@example.dk"))
+    res = client.post(_link(outbox))
+    assert res.headers["Location"] == f"/camps/{camp.slug}/manage/"
+    assert client.get(res.headers["Location"]).status_code == 200
+
+
+def test_inviting_again_replaces_the_earlier_link(client, login, outbox):
+    organiser, camp = _invite(client, login, email="glemsom@example.dk")
+    first = _link(outbox)
+    client.post(f"/camps/{camp.slug}/manage/team",
+                data={"email": "Glemsom@example.dk", "role": "staff"})
+    second = _link(outbox)
+    assert first != second
+    pending = client.get(f"/camps/{camp.slug}/manage/team").get_data(as_text=True)
+    assert pending.count("<li>glemsom@example.dk") == 1
+    login(make_user())
+    assert client.get(first).status_code == 400
+    assert client.post(second).status_code == 303
+
+
+def test_invitation_mail_speaks_the_invitees_language(client, login, outbox):
+    make_user(email="english@example.org", locale="en")
+    _invite(client, login, email="english@example.org")
+    assert outbox[-1].subject.startswith("You are invited to help run")
+    assert "It is valid for 2 days" in outbox[-1].body
+    _invite(client, login, email="ukendt@example.dk")
+    assert not outbox[-1].subject.startswith("You are invited")
+
+
+def test_team_page_marks_expired_links(app, client, login):
+    organiser = make_user()
+    camp = make_camp(organiser=organiser)
+    db.session.add(Invitation(camp=camp, email="gammel@example.dk", role=Role.jury,
+                              invited_by_id=organiser.id,
+                              created_at=camp.created_at - timedelta(days=60)))
+    db.session.commit()
+    login(organiser)
+    app.config["TOKEN_MAX_AGE"] = 7 * 86400
+    html = client.get(f"/camps/{camp.slug}/manage/team").get_data(as_text=True)
+    assert "gammel@example.dk" in html and 'class="badge closed"' in html
+    # The only organiser cannot be removed, so there is no button for it.
+    assert "/remove" not in html

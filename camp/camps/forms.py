@@ -33,7 +33,7 @@ class CampForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
     timezone = SelectField(_l("Time zone"),
                            choices=[SelectChoice(tz, tz) for tz in TIMEZONES],
-                           validators=[_required],
+                           validators=[_required], default="Europe/Copenhagen",
                            description=_l("Times below are in this time zone."))
     starts_at = _when(_l("Starts"))
     ends_at = _when(_l("Ends"))
@@ -57,6 +57,10 @@ class NewCampForm(CampForm):
     format = RadioField(_l("Template"), default=CampFormat.camp24.value,
                         choices=[SelectChoice(f.value, p.label) for f, p in PRESETS.items()],
                         validators=[_required])
+    ends_at = _when(_l("Ends"), required=False,
+                    description=_l("Leave empty to use the template's length: 24 hours for "
+                                   "the 24-hour camp, until the afternoon of the third day "
+                                   "for the sprint."))
 
 
 class ItemForm(FlaskForm):

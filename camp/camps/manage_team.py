@@ -1,4 +1,6 @@
 """Organiser pages for the people who run the camp."""
+from datetime import timedelta
+
 from flask import abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,6 +10,7 @@ from camp.camps import forms, team
 from camp.camps.labels import ROLE_LABELS
 from camp.camps.manage_views import bp
 from camp.camps.models import Invitation, Membership, Role
+from camp.db import utcnow
 from camp.extensions import db
 from camp.mail import send_email
 from camp.tokens import make_token
@@ -19,9 +22,10 @@ def send_invitation(invitation: Invitation) -> None:
     token = make_token("invitation", invitation.id)
     send_email(invitation.email, _l("You are invited to help run %(camp)s",
                                     camp=invitation.camp.title),
-               "invitation", invitation=invitation, camp=invitation.camp,
-               role=ROLE_LABELS[invitation.role],
-               days=current_app.config["TOKEN_MAX_AGE"] // 86400,
+               "invitation", locale=team.locale_for(invitation.email), invitation=invitation,
+               camp=invitation.camp, role=ROLE_LABELS[invitation.role],
+               inviter=invitation.invited_by.name if invitation.invited_by else "",
+               days=max(1, current_app.config["TOKEN_MAX_AGE"] // 86400),
                link=external_url("camps.accept_invitation", token=token))
 
 
@@ -33,9 +37,11 @@ def team_page(slug):
                                                Role(form.role.data)),
                      lambda inv: _("An invitation is on its way to %(email)s.", email=inv.email),
                      url_for("manage.team", slug=camp.slug), after=send_invitation)
+    max_age = timedelta(seconds=current_app.config["TOKEN_MAX_AGE"])
     return done or render_template(
         "manage/team.html", camp=camp, form=form, members=team.members(camp),
-        invitations=team.pending_invitations(camp), role_labels=ROLE_LABELS)
+        invitations=team.pending_invitations(camp), role_labels=ROLE_LABELS,
+        expired_before=utcnow() - max_age)
 
 
 def _of_camp(model, object_id, camp):

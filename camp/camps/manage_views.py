@@ -17,9 +17,11 @@ from camp.web import load_camp, post_action, save_form
 bp = Blueprint("manage", __name__)
 
 DATE_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
-STATUS_ACTIONS = {
-    CampStatus.published: _l("Publish"), CampStatus.closed: _l("Close registration"),
-    CampStatus.archived: _l("Archive"), CampStatus.draft: _l("Back to draft"),
+STATUS_ACTIONS = {  # (from, to): button label
+    (CampStatus.draft, CampStatus.published): _l("Publish"),
+    (CampStatus.published, CampStatus.closed): _l("Close registration"),
+    (CampStatus.closed, CampStatus.published): _l("Reopen registration"),
+    (CampStatus.closed, CampStatus.archived): _l("Archive"),
 }
 
 
@@ -27,8 +29,8 @@ def _camp_data(form) -> services.CampData:
     tz = form.timezone.data
     values = {name: from_local_naive(form[name].data, tz) for name in DATE_FIELDS}
     return services.CampData(
-        title=form.title.data, slug=(form.slug.data or "").strip() or
-        services.slugify(form.title.data), capacity=form.capacity.data, timezone=tz,
+        title=form.title.data, slug=(form.slug.data or "").strip(),
+        capacity=form.capacity.data, timezone=tz,
         description=form.description.data or "", venue=form.venue.data or "",
         address=form.address.data or "", consent_text=form.consent_text.data or "", **values)
 
@@ -44,17 +46,18 @@ def new_camp():
                                            CampFormat(form.format.data)),
         _("The camp is created as a draft. Check the programme, then publish it."),
         lambda camp: url_for("manage.dashboard", slug=camp.slug))
-    return done or render_template("manage/new_camp.html", form=form, presets=PRESETS)
+    return done or render_template("manage/new_camp.html", form=form, summaries={
+        fmt.value: preset.summary for fmt, preset in PRESETS.items()})
 
 
 @bp.get("/camps/<slug>/manage/")
 def dashboard(slug):
     camp = load_camp(slug, "camp.manage")
-    actions = sorted(services.TRANSITIONS[camp.status], key=list(CampStatus).index)
+    actions = [(new, STATUS_ACTIONS[camp.status, new])
+               for new in services.allowed_transitions(camp.status)]
     return render_template("manage/dashboard.html", camp=camp, form=forms.EmptyForm(),
                            counts=services.dashboard_counts(camp),
-                           status_label=STATUS_NAMES[camp.status],
-                           actions=[(s, STATUS_ACTIONS[s]) for s in actions])
+                           status_label=STATUS_NAMES[camp.status], actions=actions)
 
 
 @bp.route("/camps/<slug>/manage/edit", methods=["GET", "POST"])

@@ -140,3 +140,4 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     camp: Mapped[Camp] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

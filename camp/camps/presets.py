@@ -16,6 +16,19 @@ class Slot:
     minutes: int
     place: object = ""
 
+    @property
+    def length(self) -> timedelta:
+        return timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: QuestionKind
+    label: object
+    choices: tuple = ()
+    required: bool = False
+    help_text: object = ""
+
 
 def h(hours: float) -> timedelta:
     return timedelta(hours=hours)
@@ -55,24 +68,35 @@ SPRINT = [
 class Preset:
     format: CampFormat
     label: object
-    length: timedelta
+    summary: object
+    length: timedelta  # the suggested length when no end is given
     programme: list
-    questions: list  # (kind, label, choices, required)
+    questions: list  # of Question
+
+
+THEMES = Question(QuestionKind.single, _l("Which kind of challenge interests you most?"),
+                  (_l("Welfare and health"), _l("Integration and inclusion"),
+                   _l("Climate and the local environment"), _l("Democracy and participation")))
 
 
 PRESETS = {
     CampFormat.camp24: Preset(
-        CampFormat.camp24, _l("24-hour camp (overnight)"), h(24), CAMP24, [
-            (QuestionKind.yesno, _l("Do you want to stay overnight at the venue?"), [], True),
-            (QuestionKind.single, _l("Which kind of challenge interests you most?"),
-             [_l("Welfare and health"), _l("Integration and inclusion"),
-              _l("Climate and the local environment"), _l("Democracy and participation")],
-             False),
+        CampFormat.camp24, _l("24-hour camp (overnight)"),
+        _l("24 hours in one building: challenge pitches, team formation, work sessions "
+           "through the night, final pitches and the jury the next morning."), h(24), CAMP24, [
+            Question(QuestionKind.yesno, _l("Do you want to stay overnight at the venue?"),
+                     required=True),
+            THEMES,
         ]),
     CampFormat.sprint: Preset(
-        CampFormat.sprint, _l("3-day sprint (Folkemøde style)"), h(54), SPRINT, [
-            (QuestionKind.multiple, _l("Which days do you expect to take part?"),
-             [_l("Day 1"), _l("Day 2"), _l("Day 3")], True),
+        CampFormat.sprint, _l("3-day sprint (Folkemøde style)"),
+        _l("Three days in a tent at a festival: the problem owners open, people drop in to "
+           "work on the challenges and test the prototypes with passers-by."), h(54), SPRINT, [
+            Question(QuestionKind.multiple, _l("Which days do you expect to take part?"),
+                     (_l("Day 1"), _l("Day 2"), _l("Day 3")), required=True),
+            THEMES,
         ]),
-    CampFormat.blank: Preset(CampFormat.blank, _l("Blank camp"), h(8), [], []),
+    CampFormat.blank: Preset(
+        CampFormat.blank, _l("Blank camp"),
+        _l("No programme and no questions: you add your own."), h(8), [], []),
 }

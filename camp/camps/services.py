@@ -1,16 +1,18 @@
 """Camp operations: plain functions, no request or current_user."""
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import available_timezones
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from camp.audit import record
-from camp.camps.models import Camp, CampFormat, CampStatus, Membership, ProgrammeItem, Role
+from camp.camps.models import Camp, CampFormat, CampStatus, Membership, ProgrammeItem, \
+    RegistrationQuestion, Role
 from camp.camps.presets import PRESETS
 from camp.db import utcnow
 from camp.errors import DomainError
@@ -18,20 +20,22 @@ from camp.extensions import db
 
 PUBLIC_STATUSES = (CampStatus.published, CampStatus.closed, CampStatus.archived)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 80
+# The life of a camp; closing can be undone (reopen), publishing and archiving cannot.
 TRANSITIONS = {
-    CampStatus.draft: {CampStatus.published},
-    CampStatus.published: {CampStatus.closed, CampStatus.draft},
-    CampStatus.closed: {CampStatus.published, CampStatus.archived},
-    CampStatus.archived: {CampStatus.closed},
+    CampStatus.draft: (CampStatus.published,),
+    CampStatus.published: (CampStatus.closed,),
+    CampStatus.closed: (CampStatus.published, CampStatus.archived),
+    CampStatus.archived: (),
 }
 
 
 @dataclass
 class CampData:
     title: str
-    slug: str
+    slug: str  # empty: made from the title
     starts_at: datetime
-    ends_at: datetime
+    ends_at: datetime | None  # None on creation: the template's length
     capacity: int
     timezone: str = "Europe/Copenhagen"
     description: str = ""
@@ -44,14 +48,27 @@ class CampData:
 
 def list_public_camps(limit: int | None = None) -> tuple[list[Camp], list[Camp]]:
     """Upcoming (not yet ended, soonest first) and past (latest first) public camps."""
-    now = utcnow()
-    base = select(Camp).where(Camp.status.in_(PUBLIC_STATUSES))
-    upcoming = db.session.execute(
-        base.where(Camp.ends_at >= now).order_by(Camp.starts_at).limit(limit)).scalars().all()
-    past = db.session.execute(
-        base.where(Camp.ends_at < now).order_by(Camp.starts_at.desc()).limit(limit)
-    ).scalars().all()
-    return upcoming, past
+    past = db.session.execute(_past().limit(limit)).scalars().all()
+    return upcoming_camps(limit), past
+
+
+def upcoming_camps(limit: int | None = None) -> list[Camp]:
+    return db.session.execute(
+        _public().where(Camp.ends_at >= utcnow()).order_by(Camp.starts_at, Camp.id)
+        .limit(limit)).scalars().all()
+
+
+def past_camps_page(page: int = 1, per_page: int = 12):
+    """One page of past public camps, latest first (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(_past(), page=page, per_page=per_page, error_out=False)
+
+
+def _public():
+    return select(Camp).where(Camp.status.in_(PUBLIC_STATUSES))
+
+
+def _past():
+    return _public().where(Camp.ends_at < utcnow()).order_by(Camp.starts_at.desc(), Camp.id)
 
 
 def camp_by_slug(slug: str) -> Camp | None:
@@ -62,21 +79,46 @@ def slugify(text: str) -> str:
     table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe",
                            "ä": "ae"})
     slug = re.sub(r"[^a-z0-9]+", "-", (text or "").lower().translate(table)).strip("-")
-    return slug[:80].strip("-")
+    return slug[:SLUG_MAX].strip("-")
+
+
+def _slug_taken(slug: str, camp: Camp | None) -> bool:
+    taken = db.session.execute(select(Camp.id).where(Camp.slug == slug)).scalar()
+    return taken is not None and (camp is None or taken != camp.id)
+
+
+def _free_slug(title: str) -> str:
+    """A slug made from the title, with -2, -3, ... when another camp has it."""
+    base = slugify(title)
+    slug, n = base, 1
+    while base and _slug_taken(slug, None):
+        n += 1
+        suffix = f"-{n}"
+        slug = base[:SLUG_MAX - len(suffix)].strip("-") + suffix
+    return slug
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _check(camp: Camp | None, data: CampData) -> None:
-    if not SLUG_RE.match(data.slug or ""):
+    if not (data.title or "").strip():
+        raise DomainError(_l("This field is required."), field="title")
+    if not SLUG_RE.match(data.slug or "") or len(data.slug) > SLUG_MAX:
         raise DomainError(_l("Use lowercase letters a–z, digits and hyphens only."),
                           field="slug")
-    taken = db.session.execute(select(Camp.id).where(Camp.slug == data.slug)).scalar()
-    if taken is not None and (camp is None or taken != camp.id):
+    if _slug_taken(data.slug, camp):
         raise DomainError(_l("Another camp already uses this address."), field="slug")
-    if data.timezone not in available_timezones():
+    if not valid_timezone(data.timezone or ""):
         raise DomainError(_l("Choose a time zone from the list."), field="timezone")
     if data.ends_at <= data.starts_at:
         raise DomainError(_l("The camp must end after it starts."), field="ends_at")
-    if data.capacity < 1:
+    if data.capacity is None or data.capacity < 1:
         raise DomainError(_l("There must be at least one seat."), field="capacity")
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
@@ -91,30 +133,40 @@ def _check(camp: Camp | None, data: CampData) -> None:
 
 
 def _apply(camp: Camp, data: CampData) -> None:
-    for name in ("title", "slug", "starts_at", "ends_at", "capacity", "timezone", "description",
-                 "venue", "address", "registration_opens_at", "registration_closes_at"):
+    for name in ("slug", "starts_at", "ends_at", "capacity", "timezone",
+                 "registration_opens_at", "registration_closes_at"):
         setattr(camp, name, getattr(data, name))
-    camp.title = camp.title.strip()
+    for name in ("title", "description", "venue", "address"):
+        setattr(camp, name, (getattr(data, name) or "").strip())
 
 
 def create_camp(actor, data: CampData, fmt: CampFormat = CampFormat.blank) -> Camp:
-    """A new draft camp from a template; the actor becomes its organiser."""
+    """A new draft camp from a template; the actor becomes its organiser.
+
+    The template's programme is laid out from the start (items that would run past the
+    end are shortened or left out) and its registration questions are added.
+    """
+    preset = PRESETS[fmt]
+    if not valid_timezone(data.timezone or ""):
+        raise DomainError(_l("Choose a time zone from the list."), field="timezone")
+    at = functools.partial(_wall_clock, data.starts_at, ZoneInfo(data.timezone))
+    data = replace(data, slug=(data.slug or "").strip() or _free_slug(data.title),
+                   ends_at=data.ends_at or at(preset.length))
     _check(None, data)
     camp = Camp(format=fmt, status=CampStatus.draft, consent_text=data.consent_text.strip(),
                 consent_version=1)
     _apply(camp, data)
     db.session.add(camp)
-    preset = PRESETS[fmt]
     for slot in preset.programme:
-        start = data.starts_at + slot.start
-        end = min(start + _minutes(slot.minutes), data.ends_at)
+        start = at(slot.start)
+        end = min(at(slot.start + slot.length), data.ends_at)
         if start < data.ends_at:
             camp.programme.append(ProgrammeItem(title=str(slot.title), starts_at=start,
                                                 ends_at=end, place=str(slot.place)))
-    from camp.camps.models import RegistrationQuestion
-    for position, (kind, label, choices, required) in enumerate(preset.questions):
+    for position, question in enumerate(preset.questions):
         camp.questions.append(RegistrationQuestion(
-            kind=kind, label=str(label), choices=[str(c) for c in choices], required=required,
+            kind=question.kind, label=str(question.label), help_text=str(question.help_text),
+            choices=[str(c) for c in question.choices], required=question.required,
             position=position))
     db.session.add(Membership(camp=camp, user_id=actor.id, role=Role.organiser))
     db.session.flush()
@@ -122,13 +174,16 @@ def create_camp(actor, data: CampData, fmt: CampFormat = CampFormat.blank) -> Ca
     return camp
 
 
-def _minutes(n: int):
-    from datetime import timedelta
-    return timedelta(minutes=n)
+def _wall_clock(start: datetime, tz: ZoneInfo, offset: timedelta) -> datetime:
+    """`offset` after `start` on the local clock, so 10:00 stays 10:00 across a DST change."""
+    local = start.astimezone(tz).replace(tzinfo=None) + offset
+    return local.replace(tzinfo=tz).astimezone(timezone.utc)
 
 
 def update_camp(actor, camp: Camp, data: CampData) -> Camp:
     from camp.registrations.services import confirmed_count
+    data = replace(data, slug=(data.slug or "").strip() or camp.slug,
+                   ends_at=data.ends_at or camp.ends_at)
     _check(camp, data)
     confirmed = confirmed_count(camp.id)
     if data.capacity < confirmed:
@@ -137,8 +192,11 @@ def update_camp(actor, camp: Camp, data: CampData) -> Camp:
     outside = [item.title for item in camp.programme
                if item.starts_at < data.starts_at or item.ends_at > data.ends_at]
     if outside:
+        field = "starts_at" if any(i.starts_at < data.starts_at for i in camp.programme) \
+            else "ends_at"
         raise DomainError(_l("These programme items would fall outside the camp: %(items)s. "
-                             "Move them first.", items=", ".join(outside)), field="starts_at")
+                             "Move or delete them first.", items="; ".join(outside)),
+                          field=field)
     if data.consent_text.strip() != (camp.consent_text or "").strip():
         camp.consent_text = data.consent_text.strip()
         camp.consent_version += 1
@@ -146,6 +204,10 @@ def update_camp(actor, camp: Camp, data: CampData) -> Camp:
     db.session.flush()
     record("camp.update", actor=actor, camp=camp, obj=camp)
     return camp
+
+
+def allowed_transitions(status: CampStatus) -> tuple[CampStatus, ...]:
+    return TRANSITIONS[status]
 
 
 def set_status(actor, camp: Camp, new: CampStatus) -> Camp:
@@ -159,9 +221,11 @@ def set_status(actor, camp: Camp, new: CampStatus) -> Camp:
 
 
 def dashboard_counts(camp: Camp) -> dict:
+    """Registrations per status and people per role: one grouped query each."""
     from camp.registrations.services import status_counts
-    counts = status_counts(camp.id)
-    organisers = db.session.execute(
+    roles = db.session.execute(
         select(Membership.role, func.count()).where(Membership.camp_id == camp.id)
         .group_by(Membership.role)).all()
-    return {"registrations": counts, "roles": dict(organisers)}
+    roles = dict(roles)
+    team = sum(n for role, n in roles.items() if role != Role.participant)
+    return {"registrations": status_counts(camp.id), "roles": roles, "team": team}

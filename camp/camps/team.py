@@ -36,6 +36,7 @@ def pending_invitations(camp: Camp) -> list[Invitation]:
         select(Invitation).where(Invitation.camp_id == camp.id,
                                  Invitation.accepted_at.is_(None),
                                  Invitation.revoked_at.is_(None))
+        .options(db.selectinload(Invitation.invited_by))
         .order_by(Invitation.created_at)).scalars().all()
 
 
@@ -49,11 +50,34 @@ def invite(actor, camp: Camp, email: str, role: Role) -> Invitation:
             func.lower(User.email) == email)).first()
     if has_role:
         raise DomainError(_l("%(email)s already has this role.", email=email), field="email")
+    # Inviting again replaces an earlier invitation (lost e-mail, expired link).
+    for earlier in db.session.execute(
+            select(Invitation).where(Invitation.camp_id == camp.id, Invitation.role == role,
+                                     Invitation.email == email,
+                                     Invitation.accepted_at.is_(None),
+                                     Invitation.revoked_at.is_(None))).scalars():
+        earlier.revoked_at = utcnow()
     invitation = Invitation(camp=camp, email=email, role=role, invited_by_id=actor.id)
     db.session.add(invitation)
     db.session.flush()
     record("invitation.create", actor=actor, camp=camp, obj=invitation, role=role.value)
     return invitation
+
+
+def has_role(user, invitation: Invitation) -> bool:
+    """Whether the (signed-in) user already holds the role the invitation offers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.execute(
+        select(Membership.id).where(Membership.camp_id == invitation.camp_id,
+                                    Membership.user_id == user.id,
+                                    Membership.role == invitation.role)).first() is not None
+
+
+def locale_for(email: str) -> str | None:
+    """The language of the account with this e-mail, if there is one."""
+    return db.session.execute(
+        select(User.locale).where(func.lower(User.email) == email.strip().lower())).scalar()
 
 
 def usable_invitation(invitation_id) -> Invitation:

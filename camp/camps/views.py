@@ -8,9 +8,10 @@ from camp.camps import forms, team
 from camp.camps.labels import ROLE_LABELS
 from camp.camps.ics import build_programme_ics
 from camp.camps.programme import programme_by_day
-from camp.camps.services import list_public_camps
-from camp.extensions import db
+from camp.camps.services import past_camps_page, upcoming_camps
+from camp.extensions import db, login_manager
 from camp.i18n import zone
+from camp.permissions import can
 from camp.tokens import load_token
 from camp.web import load_camp
 
@@ -19,8 +20,10 @@ bp = Blueprint("camps", __name__)
 
 @bp.get("/camps/")
 def index():
-    upcoming, past = list_public_camps()
-    return render_template("camps/index.html", upcoming=upcoming, past=past)
+    page = request.args.get("page", 1, type=int)
+    upcoming = upcoming_camps() if page == 1 else []
+    return render_template("camps/index.html", upcoming=upcoming,
+                           past=past_camps_page(max(page, 1)))
 
 
 @bp.get("/camps/<slug>/")
@@ -49,14 +52,19 @@ def accept_invitation(token):
     invitation_id = load_token("invitation", token, current_app.config["TOKEN_MAX_AGE"])
     invitation = team.usable_invitation(invitation_id)
     form = forms.EmptyForm()
-    if current_user.is_authenticated and form.validate_on_submit():
+    if request.method == "POST" and not can(current_user, "invitation.accept", invitation):
+        return login_manager.unauthorized()
+    if form.validate_on_submit():
         team.accept(current_user, invitation)
         db.session.commit()
         flash(_("Welcome aboard: you now help run %(camp)s.", camp=invitation.camp.title),
               "success")
-        return redirect(url_for("camps.show", slug=invitation.camp.slug), code=303)
+        target = url_for("manage.dashboard", slug=invitation.camp.slug) \
+            if can(current_user, "camp.manage", invitation.camp) else url_for("camps.mine")
+        return redirect(target, code=303)
     return render_template("camps/invitation.html", invitation=invitation, form=form,
-                           next=request.path, role_label=ROLE_LABELS[invitation.role])
+                           next=request.path, role_label=ROLE_LABELS[invitation.role],
+                           has_role=team.has_role(current_user, invitation))
 
 
 @bp.get("/me/camps")
