@@ -45,6 +45,16 @@ def _tickets(live_server):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _scan(page, ticket, tone):
+    """Scan and wait for this scan's answer (not the previous one still on screen)."""
+    page.evaluate("() => { const p = document.getElementById('js-result');"
+                  " p.hidden = true; p.className = ''; p.textContent = ''; }")
+    page.fill("#ticket", ticket)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#js-result.scan-{tone}:not([hidden])")
+    return page.inner_text("#js-result")
+
+
 def test_scans_offline_then_sync(browser, live_server):
     tickets = _tickets(live_server)
     # Playwright's offline switch does not reach requests that pass a service worker, so
@@ -56,22 +66,12 @@ def test_scans_offline_then_sync(browser, live_server):
     page.wait_for_selector("[data-scanner][data-ready]")
     assert page.get_attribute("[data-scanner]", "data-synced") == "1"  # attendee list cached
     # Online: the API answers.
-    page.fill("#ticket", tickets[0])
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#js-result.scan-ok")
-    assert "Gæst 0" in page.inner_text("#js-result")
+    assert "Gæst 0" in _scan(page, tickets[0], "ok")
 
     context.set_offline(True)
-    page.fill("#ticket", f"http://127.0.0.1/t/{tickets[1]}")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#js-result.scan-ok")
-    assert "Gæst 1" in page.inner_text("#js-result")
-    page.fill("#ticket", "Z" * 22)
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#js-result.scan-bad")
-    page.fill("#ticket", tickets[0])  # admitted online a moment ago
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#js-result.scan-warn")
+    assert "Gæst 1" in _scan(page, f"http://127.0.0.1/t/{tickets[1]}", "ok")
+    _scan(page, "Z" * 22, "bad")
+    _scan(page, tickets[0], "warn")  # admitted online a moment ago
     assert page.evaluate("window.samskabScanner.pending()") == 3  # every offline scan queued
     assert "3" in page.inner_text("#offline-status")
 
