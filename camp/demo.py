@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import random
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import click
 from sqlalchemy import select
@@ -13,8 +13,11 @@ from camp.auth import services as accounts
 from camp.auth.models import ActorType, User
 from camp.camps import services as camps
 from camp.camps.models import Camp, CampFormat, CampStatus, Membership, Role
+from camp.checkin.devices import create_device
+from camp.checkin.models import CheckinEvent, Direction, ScanResult
 from camp.extensions import db
 from camp.registrations import services as registrations
+from camp.registrations.models import Registration, RegistrationStatus
 
 DEMO_SLUG = "samskabelsescamp-2027"
 DEMO_PASSWORD = "samskab-demo-2027"
@@ -130,7 +133,35 @@ def seed_demo() -> Camp:
         consent_text=CONSENT), CampFormat.sprint)
     past.status = CampStatus.archived
     db.session.commit()
+    _past_door(past, participants[1:31], rng)
+    create_device(organiser, camp, "Dør 1 (indgangen)", 24 * 14)
+    db.session.commit()
     return camp
+
+
+def _past_door(camp, people, rng) -> None:
+    """The sprint's check-in log: people drifting in and out of the tent over three days."""
+    device, _token = create_device(None, camp, "Teltet", 72)
+    for user in people:
+        reg = Registration(camp_id=camp.id, user_id=user.id, name=user.name, email=user.email,
+                           organisation=user.organisation, actor_type=user.actor_type,
+                           status=RegistrationStatus.confirmed, confirmed_at=camp.starts_at,
+                           consent_at=camp.starts_at, consent_version=1,
+                           consent_text=camp.consent_text)
+        db.session.add(reg)
+        db.session.flush()
+        for day in range(3):
+            if rng.random() < 0.3:
+                continue
+            arrive = camp.starts_at + timedelta(days=day, minutes=rng.randrange(0, 240))
+            leave = arrive + timedelta(minutes=rng.randrange(60, 300))
+            for direction, at in ((Direction.entry, arrive), (Direction.exit, leave)):
+                db.session.add(CheckinEvent(
+                    camp_id=camp.id, registration_id=reg.id, scanned=reg.ticket_secret,
+                    direction=direction, result=ScanResult.ok, admitted=True,
+                    nonce=f"demo-{reg.id}-{day}-{direction.value}", device_id=device.id,
+                    scanned_at=at, at=at))
+    db.session.commit()
 
 
 def register_demo_commands(group) -> None:

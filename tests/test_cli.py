@@ -28,6 +28,8 @@ def test_seed_demo_is_realistic_and_idempotent(runner):
     assert len({r.actor_type for r in db.session.execute(select(Registration)).scalars()}) >= 6
     admin = db.session.execute(select(User).where(User.email == "admin@samskab.dk")).scalar_one()
     assert admin.is_admin and admin.check_password(DEMO_PASSWORD)
+    from camp.checkin.models import CheckinEvent, Device
+    assert _count(Device) == 2 and _count(CheckinEvent, CheckinEvent.admitted) > 20
     users = _count(User)
     again = runner.invoke(args=["camp", "seed-demo"])
     assert again.exit_code == 0 and _count(User) == users and _count(Camp) == 2
