@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from camp.actors import actor_label
 from camp.checkin import services
-from camp.checkin.labels import RESULT_TEXT, RESULT_TONE
+from camp.checkin.labels import EXIT_TEXT, RESULT_TEXT, RESULT_TONE
 from camp.checkin.views import bp
 from camp.db import utcnow
 from camp.i18n import format_local, zone
@@ -27,7 +27,7 @@ def dashboard(slug):
         slot_max=max((n for _, n in slots), default=0),
         days=services.attendance_by_day(camp.id, tz), recent=services.recent_scans(camp.id),
         conflicts=services.offline_conflicts(camp.id),
-        texts=RESULT_TEXT, tones=RESULT_TONE)
+        texts=RESULT_TEXT, tones=RESULT_TONE, exit_text=EXIT_TEXT)
 
 
 def _is_htmx() -> bool:
