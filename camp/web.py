@@ -180,3 +180,12 @@ def post_action(action, success, next_url, after=None):
             after(result)
         flash(str(success(result) if callable(success) else success), "success")
     return redirect(next_url, code=303)
+
+
+def get_in_camp(model, object_id: int, camp):
+    """An object by id that must belong to this camp; 404 otherwise (ids are guessable)."""
+    from flask import abort
+    obj = db.get_or_404(model, object_id)
+    if obj.camp_id != camp.id:
+        abort(404)
+    return obj

@@ -1,5 +1,5 @@
 """Organiser pages for the camp's registration questions."""
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,14 +7,11 @@ from camp.camps import forms, programme
 from camp.camps.manage_views import bp
 from camp.camps.models import QuestionKind, RegistrationQuestion
 from camp.extensions import db
-from camp.web import load_camp, post_action, save_form
+from camp.web import get_in_camp, load_camp, post_action, save_form
 
 
 def _question(camp, question_id) -> RegistrationQuestion:
-    question = db.get_or_404(RegistrationQuestion, question_id)
-    if question.camp_id != camp.id:
-        abort(404)
-    return question
+    return get_in_camp(RegistrationQuestion, question_id, camp)
 
 
 def _data(form) -> programme.QuestionData:

@@ -1,7 +1,7 @@
 """Organiser pages for the people who run the camp."""
 from datetime import timedelta
 
-from flask import abort, current_app, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,11 +11,10 @@ from camp.camps.labels import ROLE_LABELS
 from camp.camps.manage_views import bp
 from camp.camps.models import Invitation, Membership, Role
 from camp.db import utcnow
-from camp.extensions import db
 from camp.mail import send_email
 from camp.tokens import make_token
 from camp.urls import external_url
-from camp.web import load_camp, post_action, save_form
+from camp.web import get_in_camp, load_camp, post_action, save_form
 
 
 def send_invitation(invitation: Invitation) -> None:
@@ -44,17 +43,10 @@ def team_page(slug):
         expired_before=utcnow() - max_age)
 
 
-def _of_camp(model, object_id, camp):
-    obj = db.get_or_404(model, object_id)
-    if obj.camp_id != camp.id:
-        abort(404)
-    return obj
-
-
 @bp.post("/camps/<slug>/manage/invitations/<int:invitation_id>/revoke")
 def revoke_invitation(slug, invitation_id):
     camp = load_camp(slug, "camp.manage")
-    invitation = _of_camp(Invitation, invitation_id, camp)
+    invitation = get_in_camp(Invitation, invitation_id, camp)
     return post_action(lambda: team.revoke(current_user, camp, invitation),
                        _("The invitation to %(email)s is withdrawn.", email=invitation.email),
                        url_for("manage.team", slug=camp.slug))
@@ -63,6 +55,6 @@ def revoke_invitation(slug, invitation_id):
 @bp.post("/camps/<slug>/manage/members/<int:membership_id>/remove")
 def remove_member(slug, membership_id):
     camp = load_camp(slug, "camp.manage")
-    membership = _of_camp(Membership, membership_id, camp)
+    membership = get_in_camp(Membership, membership_id, camp)
     return post_action(lambda: team.remove_member(current_user, camp, membership),
                        _("The role is removed."), url_for("manage.team", slug=camp.slug))

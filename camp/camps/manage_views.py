@@ -9,10 +9,9 @@ from camp.camps.labels import STATUS_NAMES
 from camp.camps.models import CampFormat, CampStatus, ProgrammeItem
 from camp.camps.presets import PRESETS
 from camp.errors import DomainError
-from camp.extensions import db
 from camp.i18n import from_local_naive, to_local_naive
 from camp.permissions import can
-from camp.web import load_camp, post_action, save_form
+from camp.web import get_in_camp, load_camp, post_action, save_form
 
 bp = Blueprint("manage", __name__)
 
@@ -109,10 +108,7 @@ def programme_page(slug):
 
 
 def _item(camp, item_id) -> ProgrammeItem:
-    item = db.get_or_404(ProgrammeItem, item_id)
-    if item.camp_id != camp.id:
-        abort(404)
-    return item
+    return get_in_camp(ProgrammeItem, item_id, camp)
 
 
 @bp.route("/camps/<slug>/manage/programme/<int:item_id>", methods=["GET", "POST"])

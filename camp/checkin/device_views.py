@@ -7,10 +7,10 @@ from markupsafe import Markup
 from camp.checkin import devices, forms
 from camp.checkin.models import Device
 from camp.checkin.views import DEVICE_KEY, bp
-from camp.extensions import db, limiter
+from camp.extensions import limiter
 from camp.tickets.qr import qr_svg
 from camp.urls import external_url
-from camp.web import load_camp, post_action, save_form
+from camp.web import get_in_camp, load_camp, post_action, save_form
 
 NEW_TOKEN_KEY = "new_device_token"
 
@@ -41,10 +41,7 @@ def devices_page(slug):
 @bp.post("/camps/<slug>/manage/devices/<int:device_id>/revoke")
 def revoke_device(slug, device_id):
     camp = load_camp(slug, "camp.manage")
-    device = db.get_or_404(Device, device_id)
-    if device.camp_id != camp.id:
-        from flask import abort
-        abort(404)
+    device = get_in_camp(Device, device_id, camp)
     return post_action(lambda: devices.revoke(current_user, camp, device),
                        _("%(name)s can no longer scan.", name=device.name),
                        url_for("checkin.devices_page", slug=camp.slug))

@@ -8,7 +8,7 @@ from camp.checkin.models import Direction
 from camp.errors import DomainError
 from camp.extensions import db, limiter
 from camp.registrations.models import Registration
-from camp.web import load_camp, show_domain_error
+from camp.web import get_in_camp, load_camp, show_domain_error
 
 bp = Blueprint("checkin", __name__)
 DEVICE_KEY = "device_token"
@@ -98,9 +98,7 @@ def scan(slug):
 @limiter.limit(SCAN_LIMIT)
 def check_in_person(slug, reg_id):
     camp, device = _door(slug)
-    reg = db.get_or_404(Registration, reg_id)
-    if reg.camp_id != camp.id:
-        abort(404)
+    reg = get_in_camp(Registration, reg_id, camp)
     form = forms.PersonCheckinForm()
     # The nonce and direction must come from the page; defaults only serve to render it.
     if not (request.form.get("nonce") and form.validate_on_submit()) \

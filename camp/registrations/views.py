@@ -10,7 +10,7 @@ from camp.registrations import forms, notify, queries, services
 from camp.registrations.export import actor_mix_csv as actor_mix_csv_bytes, \
     registrations_csv
 from camp.registrations.models import Registration, RegistrationStatus
-from camp.web import load_camp, post_action, save_form
+from camp.web import get_in_camp, load_camp, post_action, save_form
 
 bp = Blueprint("registrations", __name__)
 
@@ -138,10 +138,7 @@ def manual_add(slug):
 
 def _camp_registration(slug: str, reg_id: int):
     camp = load_camp(slug, "camp.manage")
-    reg = db.get_or_404(Registration, reg_id)
-    if reg.camp_id != camp.id:
-        abort(404)
-    return camp, reg
+    return camp, get_in_camp(Registration, reg_id, camp)
 
 
 @bp.post("/camps/<slug>/manage/registrations/<int:reg_id>/cancel")

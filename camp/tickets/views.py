@@ -5,11 +5,11 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from camp.documents import render_pdf
-from camp.extensions import db, limiter
+from camp.extensions import limiter
 from camp.registrations.models import Registration
 from camp.tickets import services
 from camp.tickets.qr import qr_svg
-from camp.web import load_camp, post_action
+from camp.web import get_in_camp, load_camp, post_action
 
 bp = Blueprint("tickets", __name__)
 
@@ -45,9 +45,7 @@ def pdf(secret):
 @bp.post("/camps/<slug>/manage/registrations/<int:reg_id>/rotate-ticket")
 def rotate(slug, reg_id):
     camp = load_camp(slug, "camp.manage")
-    reg = db.get_or_404(Registration, reg_id)
-    if reg.camp_id != camp.id:
-        abort(404)
+    reg = get_in_camp(Registration, reg_id, camp)
     return post_action(lambda: services.rotate_secret(current_user, reg),
                        _("%(name)s has a new ticket; the old QR code no longer works.",
                          name=reg.name),
