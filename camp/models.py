@@ -5,3 +5,6 @@ from camp.camps.models import Camp, Invitation, Membership, ProgrammeItem, \
     RegistrationQuestion  # noqa: F401
 from camp.registrations.models import Registration  # noqa: F401
 from camp.checkin.models import CheckinEvent, Device  # noqa: F401
+from camp.challenges.models import Challenge, ChallengeOwner, ChallengeResource, \
+    ChallengeValue, QuestionRequest  # noqa: F401
+from camp.teams.models import JoinRequest, Seeker, Team, TeamMember  # noqa: F401

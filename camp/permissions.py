@@ -86,6 +86,49 @@ def roles_anywhere(user) -> set[Role]:
     return user._roles_anywhere
 
 
+def _owns_challenge(user, challenge) -> bool:
+    return _signed_in(user) and any(o.user_id == user.id for o in challenge.owners)
+
+
+def _view_challenge(user, challenge) -> bool:
+    """Published challenges for whoever sees the camp; the rest for owners and organisers."""
+    if not _view_camp(user, challenge.camp):
+        return False
+    return challenge.is_public or _owns_challenge(user, challenge) \
+        or _organiser(user, challenge.camp)
+
+
+def _edit_challenge(user, challenge) -> bool:
+    return _owns_challenge(user, challenge) or _organiser(user, challenge.camp)
+
+
+def _post_challenge(user, camp) -> bool:
+    """Problem owners (citizen groups included) post to a camp that is open, or organisers."""
+    return _signed_in(user) and (camp.status == CampStatus.published or _organiser(user, camp))
+
+
+def _team_member(user, team) -> bool:
+    return _signed_in(user) and any(m.user_id == user.id for m in team.members)
+
+
+def _team_lead(user, team) -> bool:
+    return _signed_in(user) and team.lead_id == user.id
+
+
+def _take_part(user, camp) -> bool:
+    """Teams are for people with a confirmed seat (and organisers, who run them)."""
+    if not _signed_in(user):
+        return False
+    if _organiser(user, camp):
+        return True
+    from camp.registrations.models import Registration, RegistrationStatus
+    return db.session.execute(
+        select(Registration.id).where(Registration.camp_id == camp.id,
+                                      Registration.user_id == user.id,
+                                      Registration.status == RegistrationStatus.confirmed)
+    ).first() is not None
+
+
 RULES = {
     "camp.view": _view_camp,
     "camp.register": _register,
@@ -96,6 +139,19 @@ RULES = {
     "registration.view": lambda u, r: _own_registration(u, r) or _organiser(u, r.camp),
     "registration.cancel": lambda u, r: _own_registration(u, r) or _organiser(u, r.camp),
     "registration.manage": lambda u, r: _organiser(u, r.camp),
+    "challenge.create": _post_challenge,
+    "challenge.view": _view_challenge,
+    "challenge.edit": _edit_challenge,
+    "challenge.moderate": lambda u, c: _organiser(u, c.camp),
+    "challenge.answer": _owns_challenge,
+    "team.take_part": _take_part,
+    "team.view": lambda u, t: _view_camp(u, t.camp),
+    "team.member": lambda u, t: _team_member(u, t) or _organiser(u, t.camp),
+    "team.lead": lambda u, t: _team_lead(u, t) or _organiser(u, t.camp),
+    "team.organise": lambda u, camp: _organiser(u, camp),
+    "request.answer": lambda u, r: _owns_challenge(u, r.challenge),
+    "request.view": lambda u, r: _owns_challenge(u, r.challenge) or _team_member(u, r.team)
+    or _organiser(u, r.camp),
     "admin": lambda u, _o: False,
 }
 

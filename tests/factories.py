@@ -80,3 +80,49 @@ def make_registration(camp: Camp, user: User | None = None, **overrides) -> Regi
     db.session.add(reg)
     db.session.commit()
     return reg
+
+
+def make_challenge(camp: Camp, owner: User | None = None, **overrides):
+    from camp.challenges.models import Challenge, ChallengeMode, ChallengeOwner, \
+        ChallengeStatus, ChallengeValue, ValueDimension
+    n = next(_seq)
+    values = dict(camp=camp, title=f"Udfordring {n}", owner_organisation="Roskilde Kommune",
+                  owner_actor_type=ActorType.administrator,
+                  problem="Ensomhed blandt ældre borgere.", mode=ChallengeMode.co_creation,
+                  commitment="Vi afprøver den bedste prototype inden for tre måneder.",
+                  status=ChallengeStatus.published, submitted_at=utcnow(),
+                  decided_at=utcnow(), published_at=utcnow(),
+                  created_by_id=owner.id if owner else None)
+    values.update(overrides)
+    challenge = Challenge(**values)
+    challenge.values.append(ChallengeValue(dimension=ValueDimension.quality,
+                                           how_noticed="Færre føler sig ensomme."))
+    if owner is not None:
+        challenge.owners.append(ChallengeOwner(user=owner))
+    db.session.add(challenge)
+    db.session.commit()
+    return challenge
+
+
+def make_team(camp: Camp, challenge=None, lead: User | None = None, members=(), **overrides):
+    """A team; the lead (when given) is its first member, then `members` in order."""
+    from camp.teams.models import Team, TeamMember
+    n = next(_seq)
+    if challenge is None:
+        challenge = make_challenge(camp)
+    team = Team(camp=camp, challenge=challenge, name=overrides.pop("name", f"Hold {n}"),
+                pitch=overrides.pop("pitch", "Vi bygger noget sammen."),
+                lead_id=lead.id if lead else None, **overrides)
+    db.session.add(team)
+    for user in ([lead] if lead else []) + list(members):
+        db.session.add(TeamMember(team=team, camp_id=camp.id, user_id=user.id))
+    db.session.commit()
+    return team
+
+
+def add_member(team, user: User):
+    from camp.teams.models import TeamMember
+    member = TeamMember(team=team, camp_id=team.camp_id, user_id=user.id)
+    db.session.add(member)
+    db.session.commit()
+    return member

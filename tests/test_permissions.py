@@ -12,7 +12,8 @@ from camp.camps.models import CampStatus, Invitation, ProgrammeItem, QuestionKin
     RegistrationQuestion, Role
 from camp.extensions import db
 from tests import permission_rows
-from tests.factories import add_role, make_camp, make_registration, make_user
+from tests.factories import add_role, make_camp, make_challenge, make_registration, \
+    make_team, make_user
 
 ROLES = ["anonymous", "participant", "staff", "jury", "owner", "organiser", "other_organiser",
          "admin"]
@@ -51,11 +52,26 @@ def build_world():
     device, _token = create_device(users["organiser"], camp, "Dør 1", 12)
     db.session.commit()
     organiser_membership = camp.memberships[0]
+    # Issue 5: "owner" owns a published challenge; "participant" leads a team on it, which
+    # has a pending join request from someone else and an open question to the owner.
+    from camp.challenges.models import QuestionRequest
+    from camp.teams.models import JoinRequest
+    challenge = make_challenge(camp, users["owner"])
+    team = make_team(camp, challenge, lead=users["participant"])
+    outsider = make_user()
+    make_registration(camp, outsider)
+    join_request = JoinRequest(camp_id=camp.id, team=team, user=outsider, message="Må jeg?")
+    question_request = QuestionRequest(camp_id=camp.id, challenge=challenge, team=team,
+                                       text="Kan vi tale med en hjemmehjælper?",
+                                       asked_by_id=users["participant"].id)
+    db.session.add_all([join_request, question_request])
+    db.session.commit()
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
             "filename": "css/app.css", "secret": registration.ticket_secret,
-            "device_id": device.id}
+            "device_id": device.id, "challenge_id": challenge.id, "team_id": team.id,
+            "join_request_id": join_request.id, "request_id": question_request.id}
     return users, args
 
 

@@ -58,6 +58,10 @@ class Camp(db.Model):
     status: Mapped[CampStatus] = enum_column(CampStatus, default=CampStatus.draft)
     consent_text: Mapped[str] = mapped_column(Text, default="")
     consent_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Team size limits each team may override, and when teams stop changing.
+    team_min_size: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    team_max_size: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    teams_lock_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[list[ProgrammeItem]] = relationship(
