@@ -29,7 +29,13 @@ LOGINS = [
     ("frivillig2@samskab.dk", "Check-in", "Fatima Frivillig", False),
     ("jury@samskab.dk", "Jury", "Jens Jury", False),
     ("deltager@samskab.dk", "Deltager", "Dorthe Deltager", False),
+    ("problemejer@samskab.dk", "Problemejer", "Pia Problemejer", False),
 ]
+# Challenge owners besides the demo log-in: a municipality and a citizen group.
+OWNERS = [("rikke.raadgiver@roskilde.example.dk", "Rikke Rådgiver", "Roskilde Kommune",
+           ActorType.administrator),
+          ("yasmin.unge@example.dk", "Yasmin Holm", "Borgergruppen Unge i Roskilde",
+           ActorType.citizen)]
 FIRST = ["Anders", "Birgitte", "Carsten", "Dorte", "Emil", "Freja", "Gustav", "Hanne", "Ida",
          "Jakob", "Karen", "Lars", "Maja", "Niels", "Oliver", "Pernille", "Rasmus", "Sofie",
          "Thomas", "Ulla", "Vibeke", "William", "Yasmin", "Zainab", "Ahmad", "Søren", "Åse",
@@ -87,6 +93,8 @@ def seed_demo() -> Camp:
     people = {email: _user(email, name, "Samskab" if role != "Deltager" else "Roskilde Kommune",
                            ActorType.administrator, admin)
               for email, role, name, admin in LOGINS}
+    owner = people["problemejer@samskab.dk"]
+    owner.organisation, owner.actor_type = "Boligselskabet 3B", ActorType.civil_society
     organiser = people["organisator@samskab.dk"]
     year = datetime.now(timezone.utc).year + 1
     camp = camps.create_camp(organiser, camps.CampData(
@@ -136,6 +144,8 @@ def seed_demo() -> Camp:
     _past_door(past, participants[1:31], rng)
     create_device(organiser, camp, "Dør 1 (indgangen)", 24 * 14)
     db.session.commit()
+    from camp.demo_teams import seed_challenges_and_teams
+    seed_challenges_and_teams(camp, [owner] + [_user(*spec) for spec in OWNERS], rng)
     return camp
 
 
