@@ -377,3 +377,19 @@ def test_open_requests_are_listed_first_on_the_team_and_challenge_pages(client, 
         page = client.get(url).get_data(as_text=True)
         order = [page.index(t) for t in ("Ældre og åbent", "Nyt og åbent", "Gammelt, besvaret")]
         assert order == sorted(order)
+
+
+def test_personal_data_export_holds_the_requests(client, login):
+    w = _world()
+    req = _ask(w, "Må vi se jeres data?")
+    services.respond(w.owner, w.camp, req, RequestStatus.answered, "Ja, her er de.")
+    db.session.commit()
+    login(w.lead)
+    [asked] = client.get("/me/data.json").get_json()["team_requests"]
+    assert asked["text"] == "Må vi se jeres data?" and asked["answer"] == "Ja, her er de."
+    assert asked["asked_by_me"] and not asked["answered_by_me"]
+    login(w.owner)
+    [answered] = client.get("/me/data.json").get_json()["team_requests"]
+    assert answered["answered_by_me"] and answered["team"] == "Hold Nord"
+    login(w.member)
+    assert client.get("/me/data.json").get_json()["team_requests"] == []

@@ -126,6 +126,22 @@ def update_profile(user: User, *, name: str, organisation: str, actor_type, loca
     return user
 
 
+def _team_requests(user: User, iso) -> list[dict]:
+    """Questions and requests the user sent to challenge owners, or answered as an owner."""
+    from sqlalchemy import or_
+
+    from camp.challenges.models import QuestionRequest
+    rows = db.session.execute(
+        select(QuestionRequest).where(or_(QuestionRequest.asked_by_id == user.id,
+                                          QuestionRequest.answered_by_id == user.id))
+        .order_by(QuestionRequest.created_at)).scalars().all()
+    return [{"camp": r.camp.slug, "challenge": r.challenge.title, "team": r.team.name,
+             "asked_by_me": r.asked_by_id == user.id,
+             "answered_by_me": r.answered_by_id == user.id, "kind": r.kind.value,
+             "text": r.text, "asked_at": iso(r.created_at), "status": r.status.value,
+             "answer": r.answer, "answered_at": iso(r.answered_at)} for r in rows]
+
+
 def export_user_data(user: User) -> dict:
     """Everything we hold about a person, as plain JSON-ready data."""
     from camp.audit import AuditEvent
@@ -158,6 +174,7 @@ def export_user_data(user: User) -> dict:
             "consent_version": r.consent_version, "consent_text": r.consent_text,
             "created_at": iso(r.created_at),
         } for r in registrations],
+        "team_requests": _team_requests(user, iso),
         "camp_roles": [{"camp": m.camp.slug, "role": m.role.value,
                         "since": iso(m.created_at)} for m in memberships],
         "activity": [{"action": e.action, "object": e.object_type, "at": iso(e.at)}
