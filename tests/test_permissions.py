@@ -71,7 +71,8 @@ def build_world():
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
             "filename": "css/app.css", "secret": registration.ticket_secret,
             "device_id": device.id, "challenge_id": challenge.id, "team_id": team.id,
-            "join_request_id": join_request.id, "request_id": question_request.id}
+            "join_request_id": join_request.id, "request_id": question_request.id,
+            "owner_id": challenge.owners[0].id}
     return users, args
 
 

@@ -179,7 +179,18 @@ def export_user_data(user: User) -> dict:
                         "since": iso(m.created_at)} for m in memberships],
         "activity": [{"action": e.action, "object": e.object_type, "at": iso(e.at)}
                      for e in events],
+        "challenges_owned": _owned_challenges(user, iso),
     }
+
+
+def _owned_challenges(user: User, iso) -> list[dict]:
+    from camp.challenges.models import ChallengeOwner
+    rows = db.session.execute(
+        select(ChallengeOwner).where(ChallengeOwner.user_id == user.id)
+        .order_by(ChallengeOwner.id)).scalars().all()
+    return [{"camp": o.challenge.camp.slug, "challenge": o.challenge.title,
+             "status": o.challenge.status.value, "owner_since": iso(o.created_at)}
+            for o in rows]
 
 
 def delete_account(user: User, password: str) -> None:
@@ -209,6 +220,8 @@ def delete_account(user: User, password: str) -> None:
     for reg in registrations:
         registration_services.erase_personal_data(reg, now=now)
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    from camp.challenges.models import ChallengeOwner
+    db.session.execute(delete(ChallengeOwner).where(ChallengeOwner.user_id == user.id))
     db.session.execute(delete(Invitation).where(Invitation.email == user.email,
                                                 Invitation.accepted_at.is_(None)))
     user.name = _l("Deleted user").__str__()
