@@ -393,3 +393,24 @@ def test_personal_data_export_holds_the_requests(client, login):
     assert answered["answered_by_me"] and answered["team"] == "Hold Nord"
     login(w.member)
     assert client.get("/me/data.json").get_json()["team_requests"] == []
+
+
+def test_emails_go_out_in_each_recipients_language(client, login, monkeypatch):
+    from camp.challenges import request_views
+    sent = []
+    monkeypatch.setattr(request_views, "send_email",
+                        lambda to, subject, template, locale=None, **kw: sent.append(
+                            (to, template, locale)))
+    w = _world()
+    w.lead.locale = "en"
+    db.session.commit()
+    login(w.member)  # Danish
+    client.post(_team_url(w), data={"kind": "question", "text": "Hvornår?"})
+    assert sorted(sent) == [("carl@example.dk", "request_new", "da"),
+                            ("olga@example.dk", "request_new", "en")]
+    req = _requests()[0]
+    sent.clear()
+    login(w.owner)
+    client.post(f"/camps/{w.camp.slug}/requests/{req.id}/decline",
+                data={f"decline-{req.id}-text": "Ikke i dag."})
+    assert sent == [(w.member.email, "request_declined", "da")]
