@@ -324,3 +324,15 @@ def test_deleting_an_account_removes_its_ownerships(client, login):
     # The challenge page still renders without the anonymised owner.
     html = client.get(f"/camps/{camp.slug}/challenges/{challenge.id}").get_data(as_text=True)
     assert colleague.name in html and "Deleted user" not in html
+
+
+def test_an_accepted_challenge_can_still_be_declined(client, login, outbox):
+    camp, _ = _organised(login)
+    challenge = make_challenge(camp, _user(), status=ChallengeStatus.accepted)
+    page = client.get(f"/camps/{camp.slug}/challenges/{challenge.id}").get_data(as_text=True)
+    assert ">Publish<" in page and "Decline …" in page
+    res = client.post(f"{_manage(camp)}/{challenge.id}/decline",
+                      data={"reason": "Another owner brings the same problem."})
+    assert res.status_code == 303
+    db.session.refresh(challenge)
+    assert challenge.status == ChallengeStatus.declined and len(outbox) == 1
