@@ -180,7 +180,13 @@ def export_user_data(user: User) -> dict:
         "activity": [{"action": e.action, "object": e.object_type, "at": iso(e.at)}
                      for e in events],
         "challenges_owned": _owned_challenges(user, iso),
+        **_teams(user),
     }
+
+
+def _teams(user: User) -> dict:
+    from camp.teams.organise import export_user_teams
+    return export_user_teams(user)
 
 
 def _owned_challenges(user: User, iso) -> list[dict]:
@@ -222,6 +228,8 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
     from camp.challenges.models import ChallengeOwner
     db.session.execute(delete(ChallengeOwner).where(ChallengeOwner.user_id == user.id))
+    from camp.teams.organise import forget_user
+    forget_user(user)  # out of teams (the lead handed on), join requests, the board
     db.session.execute(delete(Invitation).where(Invitation.email == user.email,
                                                 Invitation.accepted_at.is_(None)))
     user.name = _l("Deleted user").__str__()
