@@ -3,6 +3,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
     url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from camp.challenges import forms, labels, notify, queries, services
 from camp.challenges.export import challenges_csv
@@ -22,6 +23,18 @@ bp.add_app_template_global(labels, "challenge_labels")
 @bp.app_template_global()
 def published_challenge_count(camp) -> int:
     return queries.published_count(camp.id)
+
+
+@bp.app_template_global()
+def owns_challenges(user) -> bool:
+    """For the navigation: challenge owners get a link to their challenges."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_owns_challenges"):
+        user._owns_challenges = db.session.execute(
+            select(ChallengeOwner.id).where(ChallengeOwner.user_id == user.id).limit(1)
+        ).first() is not None
+    return user._owns_challenges
 
 
 def _load(slug: str, challenge_id: int, action: str = "challenge.view"):

@@ -90,9 +90,7 @@ def show(slug, team_id):
         may_take_part=can(current_user, "team.take_part", camp),
         invite_url=url_for("teams.invite_landing", slug=camp.slug, token=token,
                            _external=True) if token else None,
-        join_form=forms.JoinRequestForm(), invite_form=forms.InviteForm(), lead_form=lead_form,
-        challenge_link="challenges.show" in current_app.view_functions,
-        requests_link="requests.team_requests" in current_app.view_functions)
+        join_form=forms.JoinRequestForm(), invite_form=forms.InviteForm(), lead_form=lead_form)
 
 
 @bp.route("/camps/<slug>/teams/<int:team_id>/edit", methods=["GET", "POST"])
