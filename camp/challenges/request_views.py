@@ -1,5 +1,5 @@
 """Questions and resource requests from teams to challenge owners during the camp."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, \
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, \
     request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from camp.challenges import request_forms as forms
 from camp.challenges import requests as services
 from camp.challenges.models import Challenge, QuestionRequest, RequestStatus
+from camp.csvfile import csv_response
 from camp.errors import DomainError
 from camp.extensions import db, login_manager
 from camp.mail import send_email
@@ -140,8 +141,7 @@ def manage_csv(slug):
     camp = load_camp(slug, "camp.manage")
     filters = services.Filters.from_args(request.args)
     body = services.requests_csv(camp, services.all_rows(camp, filters))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{camp.slug}-requests.csv"'})
+    return csv_response(body, f"{camp.slug}-requests.csv")
 
 
 # --- E-mails (after commit, in each recipient's language) ---------------------------------

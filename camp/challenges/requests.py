@@ -339,22 +339,21 @@ def requests_csv(camp: Camp, rows) -> bytes:
     from flask_babel import gettext as _
 
     from camp.i18n import format_local
-    from camp.registrations.export import _bytes, _safe, _writer
-    buf, writer = _writer()
-    writer.writerow([_("Challenge"), _("Owner organisation"), _("Owners"), _("Team"),
-                     _("Kind"), _("Request"), _("Asked by"), _("Asked"), _("Status"),
-                     _("Answer or reason"), _("Answered by"), _("Answered"),
-                     _("Minutes to answer or waiting")])
+    from camp.csvfile import to_csv
+    header = [_("Challenge"), _("Owner organisation"), _("Owners"), _("Team"), _("Kind"),
+              _("Request"), _("Asked by"), _("Asked"), _("Status"), _("Answer or reason"),
+              _("Answered by"), _("Answered"), _("Minutes to answer or waiting")]
     now = utcnow()
-    for r in rows:
+
+    def line(r):
         end = r.answered_at if r.status != RequestStatus.open and r.answered_at else now
-        writer.writerow([
-            _safe(r.challenge.title), _safe(r.challenge.owner_organisation),
-            _safe(", ".join(o.user.name for o in r.challenge.owners)), _safe(r.team.name),
-            str(KIND_LABELS[r.kind]), _safe(r.text), _safe(r.asked_by.name if r.asked_by else ""),
+        return [
+            r.challenge.title, r.challenge.owner_organisation,
+            ", ".join(o.user.name for o in r.challenge.owners), r.team.name,
+            str(KIND_LABELS[r.kind]), r.text, r.asked_by.name if r.asked_by else "",
             format_local(r.created_at, camp.timezone, "yyyy-MM-dd HH:mm"),
-            str(STATUS_LABELS[r.status]), _safe(r.answer),
-            _safe(r.answered_by.name if r.answered_by else ""),
+            str(STATUS_LABELS[r.status]), r.answer,
+            r.answered_by.name if r.answered_by else "",
             format_local(r.answered_at, camp.timezone, "yyyy-MM-dd HH:mm"),
-            int(max(end - r.created_at, timedelta(0)).total_seconds() // 60)])
-    return _bytes(buf)
+            int(max(end - r.created_at, timedelta(0)).total_seconds() // 60)]
+    return to_csv(header, (line(r) for r in rows))

@@ -1,5 +1,5 @@
 """Challenges: public list and page, owners posting and editing, organiser moderation."""
-from flask import Blueprint, Response, abort, current_app, render_template, request, \
+from flask import Blueprint, abort, current_app, render_template, request, \
     url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +9,7 @@ from camp.challenges import forms, labels, notify, queries, services
 from camp.challenges.export import challenges_csv
 from camp.challenges.models import Challenge, ChallengeMode, ChallengeOwner, ChallengeStatus, \
     ResourceKind, ValueDimension
+from camp.csvfile import csv_response
 from camp.extensions import db, login_manager
 from camp.permissions import can
 from camp.web import get_in_camp, load_camp, post_action, save_form
@@ -189,8 +190,7 @@ def export_csv(slug):
     camp = load_camp(slug, "camp.manage")
     filters = queries.Filters.from_form(forms.ModerationFilterForm(request.args))
     body = challenges_csv(camp, queries.all_for_export(camp.id, filters))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{camp.slug}-challenges.csv"'})
+    return csv_response(body, f"{camp.slug}-challenges.csv")
 
 
 def _moderated(slug, challenge_id):

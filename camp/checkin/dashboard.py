@@ -1,14 +1,12 @@
 """The organiser's live view of the door, and the fire-safety list of who is inside."""
-import csv
-import io
-
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 
 from camp.actors import actor_label
 from camp.checkin import services
 from camp.checkin.labels import EXIT_TEXT, RESULT_TEXT, RESULT_TONE
 from camp.checkin.views import bp
+from camp.csvfile import csv_response, to_csv
 from camp.db import utcnow
 from camp.i18n import format_local, zone
 from camp.web import load_camp
@@ -44,13 +42,9 @@ def inside(slug):
 @bp.get("/camps/<slug>/manage/checkin/inside.csv")
 def inside_csv(slug):
     camp = load_camp(slug, "camp.manage")
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Name"), _("Organisation"), _("Actor type"), _("Accessibility needs"),
-                     _("E-mail")])
-    for person in services.inside_now(camp.id):
-        writer.writerow([person.name, person.organisation, actor_label(person.actor_type),
-                         person.accessibility, person.email])
+    body = to_csv([_("Name"), _("Organisation"), _("Actor type"), _("Accessibility needs"),
+                   _("E-mail")],
+                  ([p.name, p.organisation, actor_label(p.actor_type), p.accessibility, p.email]
+                   for p in services.inside_now(camp.id)))
     stamp = format_local(utcnow(), camp.timezone, "yyyyMMdd-HHmm")
-    return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{camp.slug}-inside-{stamp}.csv"'})
+    return csv_response(body, f"{camp.slug}-inside-{stamp}.csv")

@@ -1,9 +1,10 @@
 """Registering for a camp; the participant's registrations; the organiser's list."""
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, \
+from flask import Blueprint, abort, current_app, redirect, render_template, request, \
     url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from camp.csvfile import csv_response
 from camp.extensions import db
 from camp.permissions import can
 from camp.registrations import forms, notify, queries, services
@@ -113,12 +114,10 @@ def export_csv(slug):
     filters = queries.Filters.from_form(forms.FilterForm(request.args))
     body = registrations_csv(camp, queries.all_rows(camp.id, filters),
                              services.waitlist_positions(camp.id))
-    return _csv(body, f"{camp.slug}-registrations.csv")
+    return csv_response(body, f"{camp.slug}-registrations.csv")
 
 
-def _csv(body: bytes, filename: str) -> Response:
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+
 
 
 @bp.route("/camps/<slug>/manage/registrations/new", methods=["GET", "POST"])
@@ -166,4 +165,4 @@ def actor_mix(slug):
 @bp.get("/camps/<slug>/manage/registrations/mix.csv")
 def actor_mix_csv(slug):
     camp = load_camp(slug, "camp.manage")
-    return _csv(actor_mix_csv_bytes(queries.actor_mix(camp.id)), f"{camp.slug}-actor-mix.csv")
+    return csv_response(actor_mix_csv_bytes(queries.actor_mix(camp.id)), f"{camp.slug}-actor-mix.csv")

@@ -1,8 +1,9 @@
 """Organiser pages for teams: defaults, limits, locks, moving people, CSV."""
-from flask import Response, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from camp.csvfile import csv_response
 from camp.i18n import from_local_naive, to_local_naive
 from camp.teams import forms, organise, services
 from camp.teams.mix import team_mix
@@ -96,5 +97,4 @@ def export_csv(slug):
     camp = load_camp(slug, "camp.manage")
     teams, people = _overview(camp)
     body = organise.teams_csv(camp, teams, people, services.is_locked)
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{camp.slug}-teams.csv"'})
+    return csv_response(body, f"{camp.slug}-teams.csv")

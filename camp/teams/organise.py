@@ -154,20 +154,19 @@ def teams_csv(camp: Camp, teams, people: dict, locked) -> bytes:
     from flask_babel import gettext as _
     from camp.actors import actor_label
     from camp.i18n import format_local
-    from camp.registrations.export import _bytes, _safe, _writer
-    buf, writer = _writer()
-    writer.writerow([_("Team"), _("Challenge"), _("Members"), _("Largest team"), _("Locked"),
-                     _("Name"), _("E-mail"), _("Organisation"), _("Actor type"),
-                     _("Team lead"), _("Joined")])
+    from camp.csvfile import to_csv
+    rows = []
     for team in teams:
-        head = [_safe(team.name), _safe(team.challenge.title), len(team.members),
-                team.size_limit, _("Yes") if locked(team) else _("No")]
+        head = [team.name, team.challenge.title, len(team.members), team.size_limit,
+                _("Yes") if locked(team) else _("No")]
         if not team.members:
-            writer.writerow(head + [""] * 6)
+            rows.append(head + [""] * 6)
         for m in team.members:
             p = people[m.user_id]
-            writer.writerow(head + [
-                _safe(p.name), p.email, _safe(p.organisation), actor_label(p.actor_type),
+            rows.append(head + [
+                p.name, p.email, p.organisation, actor_label(p.actor_type),
                 _("Yes") if m.user_id == team.lead_id else "",
                 format_local(m.joined_at, camp.timezone, "yyyy-MM-dd HH:mm")])
-    return _bytes(buf)
+    return to_csv([_("Team"), _("Challenge"), _("Members"), _("Largest team"), _("Locked"),
+                   _("Name"), _("E-mail"), _("Organisation"), _("Actor type"),
+                   _("Team lead"), _("Joined")], rows)
