@@ -8,3 +8,4 @@ from camp.checkin.models import CheckinEvent, Device  # noqa: F401
 from camp.challenges.models import Challenge, ChallengeOwner, ChallengeResource, \
     ChallengeValue, QuestionRequest  # noqa: F401
 from camp.teams.models import JoinRequest, Seeker, Team, TeamMember  # noqa: F401
+from camp.badges.models import BadgeJob, BadgeSettings  # noqa: F401

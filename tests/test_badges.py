@@ -81,3 +81,96 @@ def test_badges_cli(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF") and _pages(out) == 1
     assert runner.invoke(args=["camp", "badges", "nope", "--out", str(out)]).exit_code != 0
+
+
+def _text(pdf_path) -> str:
+    out = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True,
+                         text=True).stdout
+    return " ".join(out.split())
+
+
+def test_chunked_run_in_worker_processes_merges_every_page_in_order(app, tmp_path):
+    """A big run's path on a small camp: chunks of 4 badges, two worker processes."""
+    from camp.badges.render import render_badges_pdf
+    camp = make_camp()
+    regs = [make_registration(camp, make_user(name=f"Person {i:02d} Øster")) for i in range(13)]
+    progress, stats = [], {}
+    with app.test_request_context():
+        pdf = render_badges_pdf(camp, regs, "a4-4", progress=progress.append, workers=2,
+                                chunk_size=4, stats=stats)
+        expected = {ticket_url(r) for r in regs}
+    path = tmp_path / "merged.pdf"
+    path.write_bytes(pdf)
+    assert _pages(path) == 4  # 13 badges, 4 per sheet
+    assert progress == [4, 8, 12, 13]
+    assert len(stats["worker_peaks_mb"]) == 2
+    text = _text(path)
+    positions = [text.index(f"Person {i:02d} Øster") for i in range(13)]
+    assert positions == sorted(positions)  # the chunks came back in order
+    sub = tmp_path / "decode"
+    sub.mkdir()
+    assert _decode_all(path, sub) == expected
+
+
+def test_chunk_size_keeps_whole_sheets_and_works_in_process(app, tmp_path):
+    from camp.badges.render import render_badges_pdf
+    camp = make_camp()
+    regs = [make_registration(camp) for _ in range(7)]
+    progress = []
+    with app.test_request_context():
+        pdf = render_badges_pdf(camp, regs, "a4-6", progress=progress.append, workers=1,
+                                chunk_size=4)  # rounded down to one sheet of 6
+    path = tmp_path / "six.pdf"
+    path.write_bytes(pdf)
+    assert _pages(path) == 2 and progress == [6, 7]
+
+
+def test_team_and_chosen_fields_show_on_the_badge(app, client, login, tmp_path):
+    from camp.badges.models import BadgeSettings
+    from camp.extensions import db
+    from tests.factories import make_team
+    organiser = make_user()
+    camp = make_camp(organiser=organiser)
+    member = make_user(name="Tove Teamsen", organisation="Kræftens Bekæmpelse")
+    make_team(camp, name="De Grønne Hænder", members=[member])
+    make_registration(camp, member)
+    make_registration(camp, make_user(name="Ulla Udenhold"))
+    login(organiser)
+
+    def badge_text(name):
+        res = client.get(f"/camps/{camp.slug}/manage/badges.pdf", query_string={
+            "layout": "a4-6"})
+        assert res.status_code == 200
+        (tmp_path / name).write_bytes(res.get_data())
+        return _text(tmp_path / name)
+
+    text = badge_text("with.pdf")
+    assert "De Grønne Hænder" in text and "Kræftens Bekæmpelse" in text
+    assert text.count("De Grønne Hænder") == 1  # only on the member's badge
+    db.session.add(BadgeSettings(camp_id=camp.id, show_team=False, show_organisation=False,
+                                 show_actor_type=False, show_role=True))
+    db.session.commit()
+    text = badge_text("without.pdf")
+    assert "Tove Teamsen" in text
+    assert "De Grønne Hænder" not in text and "Kræftens Bekæmpelse" not in text
+    assert "Administrator" not in text and "Administrativ" not in text  # no actor band
+
+
+def test_team_names_load_in_a_fixed_number_of_queries(app, query_counter):
+    from camp.badges.render import Choices, badge_data, badge_registrations
+    from tests.factories import make_team
+    camp = make_camp()
+
+    def count(n):
+        members = [make_user() for _ in range(n)]
+        make_team(camp, members=members)
+        for u in members:
+            make_registration(camp, u)
+        regs = badge_registrations(camp.id)
+        with app.test_request_context():
+            with query_counter() as queries:
+                badges = badge_data(camp, regs, Choices())
+        assert all(b["team"] for b in badges)
+        return queries()
+
+    assert count(2) == count(6)
