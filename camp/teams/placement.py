@@ -28,14 +28,19 @@ objective, per team, is
 1. Greedy: units largest first (a seeded shuffle orders equal sizes); each goes to the team
    with room for all of it that raises the objective most. A unit that fits in no team is
    split into the largest pieces that fit (and reported). Nobody goes over a team's limit.
-2. Local search: move a unit to another team with room, or swap two units between teams,
-   while that improves the objective. Existing members never move.
+   When seats run short, who is left over follows that order (not the mix).
+2. Local search: move a unit to another team with room, swap two units between teams, or
+   move two units together into a team of at most one member (one alone would add
+   nothing there), while that improves the objective. Existing members never move. On
+   small camps the search also restarts from the best random draws (below) while a work
+   budget lasts; the best objective wins.
 3. Safeguard: the same people are also placed at random (groups kept, `random_placement`)
-   `baseline_draws` times. If the result mixes worse than the best of those draws, the
-   weight w of everything but the mix is halved and the search repeated (down to 0, then
-   the best random draw is improved by the diversity-only search). So the mix is never
-   worse than the best of the random draws the algorithm made itself; the weight used is
-   reported (`Placement.weight`) so the page can say when preferences gave way.
+   many times. If the result mixes worse than the mean of those draws plus one standard
+   deviation (capped at the best draw), the weight w of everything but the mix is halved
+   and the search repeated, down to 0; if even that falls short, the best random draw is
+   improved by the diversity-only search. So the mix is never worse than that of the
+   random draws on average, by a margin; the weight used is reported (`Placement.weight`)
+   so the page can say when preferences gave way.
 
 Everything is deterministic for a given seed.
 """
@@ -53,7 +58,7 @@ BALANCE_WEIGHT = 0.02
 WEIGHT_STEPS = (1.0, 0.5, 0.25, 0.0)
 EPS = 1e-9
 MAX_DRAWS = 200
-DRAW_WORK = 4000
+DRAW_WORK = 2000
 WORK = 400_000  # evaluations for one search; enough for a few hundred people
 RESTART_WORK = 20_000
 RESTARTS = 8
@@ -199,22 +204,24 @@ class _State:
 
     def after(self, tid, remove=(), add=()) -> tuple[int, int]:
         actor, org = self.actor[tid], self.org[tid]
-        da: Counter = Counter()
-        do: Counter = Counter()
+        da: dict = {}
+        do: dict = {}
         n, same = self.n[tid], self.same[tid]
         for p in remove:
-            same -= 2 * (actor[p.actor_type] + da[p.actor_type] - 1)
-            da[p.actor_type] -= 1
+            c = actor[p.actor_type] + da.get(p.actor_type, 0)
+            same -= 2 * (c - 1)
+            da[p.actor_type] = da.get(p.actor_type, 0) - 1
             if p.okey:
-                same -= 2 * (org[p.okey] + do[p.okey] - 1)
-                do[p.okey] -= 1
+                c = org[p.okey] + do.get(p.okey, 0)
+                same -= 2 * (c - 1)
+                do[p.okey] = do.get(p.okey, 0) - 1
             n -= 1
         for p in add:
-            same += 2 * (actor[p.actor_type] + da[p.actor_type])
-            da[p.actor_type] += 1
+            same += 2 * (actor[p.actor_type] + da.get(p.actor_type, 0))
+            da[p.actor_type] = da.get(p.actor_type, 0) + 1
             if p.okey:
-                same += 2 * (org[p.okey] + do[p.okey])
-                do[p.okey] += 1
+                same += 2 * (org[p.okey] + do.get(p.okey, 0))
+                do[p.okey] = do.get(p.okey, 0) + 1
             n += 1
         return n, same
 
