@@ -14,7 +14,7 @@ from tests.factories import add_role, make_camp, make_registration, make_user
 
 
 def _camp_with_people(n=3, **camp_kw):
-    organiser = make_user(name="Olga Organisator")
+    organiser = make_user(name="Olga Organisator", locale="en")  # messages asserted in English
     camp = make_camp(organiser=organiser, **camp_kw)
     for i in range(n):
         make_registration(camp, make_user(name=f"Deltager {i}"))

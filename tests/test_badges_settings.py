@@ -30,7 +30,7 @@ def _settings(camp):
 
 @pytest.fixture
 def organiser_camp(client, login):
-    organiser = make_user()
+    organiser = make_user(locale="en")  # messages asserted in English
     camp = make_camp(organiser=organiser)
     login(organiser)
     return camp
