@@ -1,33 +1,16 @@
 """PDF rendering with WeasyPrint, never fetching anything but our own static files."""
 from __future__ import annotations
 
-import os
-
 from flask import current_app, render_template
+
+# The rendering itself lives in camp.badges.pdfpool, which imports nothing of the app so
+# that its worker processes can run it too; one fetcher rule serves both.
+from camp.badges.pdfpool import render_chunk, static_only_fetcher
 
 
 def _fetcher():
-    from weasyprint.urls import URLFetcher
-
-    static = os.path.realpath(current_app.static_folder)
-
-    class StaticOnlyFetcher(URLFetcher):
-        """User text can never make the server fetch a URL: only data: and static files."""
-
-        def fetch(self, url, *args, **kwargs):
-            if url.startswith("data:"):
-                return super().fetch(url, *args, **kwargs)
-            if url.startswith("file://"):
-                path = os.path.realpath(url[len("file://"):])
-                if path.startswith(static + os.sep):
-                    return super().fetch(url, *args, **kwargs)
-            raise ValueError(f"refused to fetch {url[:80]}")
-
-    return StaticOnlyFetcher()
+    return static_only_fetcher(current_app.static_folder)
 
 
 def render_pdf(template: str, **context) -> bytes:
-    from weasyprint import HTML
-    html = render_template(template, **context)
-    base = "file://" + os.path.realpath(current_app.static_folder) + "/"
-    return HTML(string=html, base_url=base, url_fetcher=_fetcher()).write_pdf()
+    return render_chunk(render_template(template, **context), current_app.static_folder)

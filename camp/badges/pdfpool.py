@@ -22,13 +22,13 @@ class ChunkFailed(RuntimeError):
     pass
 
 
-def _fetcher(static_dir: str):
+def static_only_fetcher(static_dir: str):
     from weasyprint.urls import URLFetcher
 
     static = os.path.realpath(static_dir)
 
     class StaticOnlyFetcher(URLFetcher):
-        """Only data: URIs and files under static/ (the same rule as camp.documents)."""
+        """User text can never make the server fetch a URL: only data: and static files."""
 
         def fetch(self, url, *args, **kwargs):
             if url.startswith("data:"):
@@ -45,7 +45,8 @@ def _fetcher(static_dir: str):
 def render_chunk(html: str, static_dir: str) -> bytes:
     from weasyprint import HTML
     base = "file://" + os.path.realpath(static_dir) + "/"
-    return HTML(string=html, base_url=base, url_fetcher=_fetcher(static_dir)).write_pdf()
+    fetcher = static_only_fetcher(static_dir)
+    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf()
 
 
 def _peak_mb() -> float:
