@@ -7,13 +7,24 @@ import pytest
 from tests.e2e.conftest import axe_violations, log_in
 
 SLUG = "samskabelsescamp-2027"
-ANONYMOUS = ["/", "/camps/", f"/camps/{SLUG}/", "/login", "/signup", "/password/forgot"]
+ANONYMOUS = ["/", "/camps/", f"/camps/{SLUG}/", "/login", "/signup", "/password/forgot",
+             f"/camps/{SLUG}/challenges/", f"/camps/{SLUG}/challenges/1",
+             f"/camps/{SLUG}/teams/", f"/camps/{SLUG}/teams/1"]
 ORGANISER = [f"/camps/{SLUG}/manage/", f"/camps/{SLUG}/manage/edit",
              f"/camps/{SLUG}/manage/programme", f"/camps/{SLUG}/manage/questions",
              f"/camps/{SLUG}/manage/team", f"/camps/{SLUG}/manage/registrations",
              f"/camps/{SLUG}/manage/registrations/mix",
-             f"/camps/{SLUG}/manage/registrations/new", "/camps/new"]
-PARTICIPANT = ["/me/registrations", "/me/profile", "/me/password", "/me/delete"]
+             f"/camps/{SLUG}/manage/registrations/new", "/camps/new",
+             f"/camps/{SLUG}/manage/challenges", f"/camps/{SLUG}/manage/challenges/4/decline",
+             f"/camps/{SLUG}/manage/teams", f"/camps/{SLUG}/manage/teams/1",
+             f"/camps/{SLUG}/manage/teams/placement", f"/camps/{SLUG}/manage/requests",
+             f"/camps/{SLUG}/manage/badges", f"/camps/{SLUG}/challenges/4"]
+PARTICIPANT = ["/me/registrations", "/me/profile", "/me/password", "/me/delete", "/me/teams",
+               f"/camps/{SLUG}/teams/new", f"/camps/{SLUG}/teams/board",
+               f"/camps/{SLUG}/teams/board/me"]
+OWNER = ["/me/challenges", "/me/requests", f"/camps/{SLUG}/challenges/new",
+         f"/camps/{SLUG}/challenges/1/edit", f"/camps/{SLUG}/challenges/1/owners",
+         f"/camps/{SLUG}/challenges/1/requests"]
 
 
 def _check(page, base, paths):
@@ -51,6 +62,52 @@ def test_participant_pages_are_accessible(page, live_server):
     log_in(page, live_server, "deltager@samskab.dk")
     problems = _check(page, live_server, PARTICIPANT)
     assert not problems, "\n".join(problems)
+
+
+def test_owner_pages_are_accessible(page, live_server):
+    log_in(page, live_server, "problemejer@samskab.dk")
+    problems = _check(page, live_server, OWNER)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_team_asks_the_owner_and_the_organiser_sees_the_response_time(browser, live_server):
+    """Issue 5 in the browser: start a team, ask the owner, the owner answers."""
+    def session(email):
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="da-DK")
+        page = context.new_page()
+        log_in(page, live_server, email)
+        return context, page
+
+    context, page = session("deltager@samskab.dk")
+    page.goto(f"{live_server}/camps/{SLUG}/teams/new")
+    page.fill("#name", "Trappevenner")
+    page.select_option("#challenge_id", label="Integration af flygtninge i et boligområde")
+    page.get_by_role("button", name="Start holdet").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Trappevenner"
+    page.get_by_role("link", name="Spørgsmål og anmodninger til problemejeren").click()
+    page.fill("#text", "Må vi holde et møde i beboerhuset i aften?")
+    page.get_by_role("button", name="Send til problemejeren").click()
+    page.wait_for_load_state()
+    assert "Må vi holde et møde i beboerhuset i aften?" in page.locator("main").inner_text()
+    assert not axe_violations(page)
+    context.close()
+
+    context, page = session("problemejer@samskab.dk")
+    page.goto(f"{live_server}/me/requests")
+    assert "Må vi holde et møde i beboerhuset i aften?" in page.locator("main").inner_text()
+    page.goto(f"{live_server}/camps/{SLUG}/challenges/1/requests")
+    card = page.locator("li.request", has_text="Må vi holde et møde i beboerhuset i aften?")
+    card.locator("textarea").first.fill("Ja, fra kl. 19.")
+    card.get_by_role("button", name="Send svar").click()
+    page.wait_for_load_state()
+    context.close()
+
+    context, page = session("organisator@samskab.dk")
+    page.goto(f"{live_server}/camps/{SLUG}/manage/requests?status=answered")
+    row = page.locator("tr", has_text="Trappevenner")
+    assert row.count() == 1 and "Besvaret" in row.inner_text()
+    context.close()
 
 
 def test_register_through_the_browser_lands_on_the_waiting_list(page, live_server):
