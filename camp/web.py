@@ -82,11 +82,24 @@ def _writer_transaction():
     SQLite has one writer anyway, so queueing whole POSTs costs nothing and no request
     can fail that way. PostgreSQL needs none of this.
     """
-    from flask import request
+    from flask import current_app, request
     from camp.db import begin_write
     if request.method not in ("GET", "HEAD", "OPTIONS") and \
             db.engine.dialect.name == "sqlite":
+        view = current_app.view_functions.get(request.endpoint)
+        if getattr(view, "takes_write_lock_itself", False):
+            return
         begin_write(db.session)
+
+
+def takes_write_lock_itself(view):
+    """Mark a busy POST view that takes SQLite's write lock itself, as late as it can
+    (begin_write(), or a connection of its own begun with sqlite_immediate), so that the
+    parsing before it does not hold the only write lock: every moment the lock is held,
+    the other workers wait (the check-in API). Such a view must not write through the
+    session without begin_write()."""
+    view.takes_write_lock_itself = True
+    return view
 
 
 def init_app(app) -> None:

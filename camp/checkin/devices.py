@@ -6,15 +6,18 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from camp.audit import record
+from camp.camps.models import Camp
 from camp.checkin.models import CheckinEvent, Device
 from camp.db import begin_write, utcnow
 from camp.errors import DomainError
 from camp.extensions import db
 
 MAX_HOURS = 24 * 14
+# Write last_seen_at at most once a minute; a busy door should not rewrite it on every scan.
+SEEN_EVERY = timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
@@ -48,10 +51,45 @@ def device_for_token(token: str | None) -> Device | None:
     return device
 
 
+# The API's hot path: the device behind a token and the camp the request names, in one
+# statement. The camp is joined by slug, not through the device, so "no such camp" and
+# "another camp" can be told apart (404/403) from "no such device" (401).
+SCANNER = (
+    select(Device.id.label("device_id"), Device.camp_id.label("device_camp_id"),
+           Device.revoked_at, Device.expires_at, Device.last_seen_at,
+           Camp.id.label("camp_id"), Camp.starts_at.label("camp_starts_at"))
+    .select_from(Device).outerjoin(Camp, Camp.slug == bindparam("slug"))
+    .where(Device.token_hash == bindparam("token_hash")))
+
+
+def scanner_for_token(token: str | None, slug: str, conn: Connection | None = None):
+    """A SCANNER row if the token's device may still scan (checked on every request: a
+    revoked or expired device is refused at once), else None. camp_id is None when no camp
+    has this slug. Reads through `conn`, or the session's connection."""
+    if not token or len(token) > 100:
+        return None
+    row = (conn or db.session.connection()).execute(
+        SCANNER, {"token_hash": hash_token(token), "slug": slug}).first()
+    if row is None or row.revoked_at is not None or not utcnow() < row.expires_at:
+        return None  # the same rule as Device.usable
+    return row
+
+
+def touch_scanner(row, conn: Connection | None = None) -> None:
+    """touch() for a SCANNER row, without loading the device. `conn`, if given, is in a
+    writer's transaction; else the session's is made one when there is something to write."""
+    now = utcnow()
+    if row.last_seen_at is None or now - row.last_seen_at > SEEN_EVERY:
+        if conn is None:
+            begin_write(db.session)
+            conn = db.session.connection()
+        conn.execute(update(Device.__table__).where(Device.__table__.c.id == row.device_id)
+                     .values(last_seen_at=now))
+
+
 def touch(device: Device) -> None:
     now = utcnow()
-    # Write at most once a minute; a busy door should not rewrite the row on every scan.
-    if device.last_seen_at is None or now - device.last_seen_at > timedelta(minutes=1):
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
         begin_write(db.session)  # even this small write must not upgrade a read lock
         device.last_seen_at = now
 

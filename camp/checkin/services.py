@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 
 from camp.camps.models import Camp
 from camp.checkin.models import CheckinEvent, Direction, ScanResult
@@ -15,22 +17,41 @@ from camp.db import begin_write, utcnow
 from camp.errors import DomainError
 from camp.extensions import db
 from camp.registrations.models import Registration, RegistrationStatus
-from camp.tickets.services import registration_by_secret
+from camp.tickets.services import plausible_secret
 
 # Doors open this long before the programme starts.
 DOORS_OPEN_BEFORE = timedelta(hours=2)
 OVERRIDABLE = {ScanResult.already_checked_in, ScanResult.not_checked_in, ScanResult.cancelled,
                ScanResult.waitlisted, ScanResult.not_open_yet}
+# Answers that were judged against the person's last admission, and show it.
+REFERS_TO_LAST = {ScanResult.ok, ScanResult.already_checked_in, ScanResult.not_checked_in}
 TICKET_IN_URL = re.compile(r"/t/([A-Za-z0-9_-]{16,64})(?:\.pdf)?/?$")
 
 
 @dataclass
+class Answer:
+    """A scan's answer as plain data: what the API sends back, and what Scan is built from."""
+    result: ScanResult
+    admitted: bool
+    event_id: int
+    at: datetime
+    direction: Direction
+    override_reason: str
+    registration_id: int | None  # None for unknown and other camps' tickets
+    person: dict | None  # name, organisation, actor_type, diet, accessibility
+    earlier_id: int | None = None  # the admission that makes this one a repeat
+    earlier_at: datetime | None = None
+    replayed: bool = False  # the nonce was seen before; this is the stored answer
+
+
+@dataclass
 class Scan:
+    """The same answer with ORM objects, for the scanner page's template."""
     result: ScanResult
     event: CheckinEvent
     registration: Registration | None
-    earlier: CheckinEvent | None = None  # the admission that makes this one a repeat
-    replayed: bool = False  # the nonce was seen before; this is the stored answer
+    earlier: CheckinEvent | None = None
+    replayed: bool = False
 
     @property
     def admitted(self) -> bool:
@@ -44,77 +65,129 @@ def ticket_secret(raw: str) -> str:
     return match.group(1) if match else raw
 
 
-def last_admission(registration_id: int) -> CheckinEvent | None:
-    return db.session.execute(
-        select(CheckinEvent).where(CheckinEvent.registration_id == registration_id,
-                                   CheckinEvent.admitted.is_(True))
-        .order_by(CheckinEvent.id.desc()).limit(1)).scalar_one_or_none()
+# The hot path (a queue at the door) runs statements built once, here, and reads plain rows,
+# no ORM objects: the person with their last admission (one statement, the admission found
+# by a correlated subquery), the insert, and, on a replay only, the stored answer.
+_last = aliased(CheckinEvent, name="last_admission")
+_PERSON = (Registration.name, Registration.organisation, Registration.actor_type,
+           Registration.diet, Registration.accessibility)
+TICKET_WITH_LAST_ADMISSION = (
+    select(Registration.id, Registration.camp_id, Registration.status, *_PERSON,
+           _last.id.label("last_id"), _last.direction.label("last_direction"),
+           _last.at.label("last_at"))
+    .outerjoin(_last, _last.id == select(CheckinEvent.id).where(
+        CheckinEvent.registration_id == Registration.id, CheckinEvent.admitted.is_(True))
+        .order_by(CheckinEvent.id.desc()).limit(1).scalar_subquery())
+    .where(Registration.ticket_secret == bindparam("secret")))
+STORED_ANSWER = (
+    select(CheckinEvent.id, CheckinEvent.camp_id, CheckinEvent.result, CheckinEvent.admitted,
+           CheckinEvent.at, CheckinEvent.direction, CheckinEvent.override_reason,
+           CheckinEvent.registration_id, *_PERSON)
+    .outerjoin(Registration, Registration.id == CheckinEvent.registration_id)
+    .where(CheckinEvent.nonce == bindparam("nonce")))
+EVENTS = CheckinEvent.__table__
+# The unique nonce is the idempotency check: a retry or replay inserts nothing (no error,
+# no savepoint) and RETURNING gives no id. SQLite >= 3.35 and PostgreSQL both do this.
+INSERT_EVENT = {
+    name: insert(EVENTS).on_conflict_do_nothing(index_elements=["nonce"])
+    .returning(EVENTS.c.id) for name, insert in (("sqlite", sqlite_insert),
+                                                  ("postgresql", postgresql_insert))}
 
 
-def _judge(camp: Camp, reg: Registration | None, direction: Direction, now: datetime):
+def _person(row) -> dict:
+    return {"name": row.name, "organisation": row.organisation,
+            "actor_type": row.actor_type.value, "diet": row.diet,
+            "accessibility": row.accessibility}
+
+
+def _judge(camp_id: int, starts_at: datetime, reg, direction: Direction, now: datetime):
+    """The answer for this ticket; `reg` is a TICKET_WITH_LAST_ADMISSION row or None."""
     if reg is None:
-        return ScanResult.unknown_ticket, None
-    if reg.camp_id != camp.id:
-        return ScanResult.wrong_camp, None
+        return ScanResult.unknown_ticket
+    if reg.camp_id != camp_id:
+        return ScanResult.wrong_camp
     if reg.status == RegistrationStatus.cancelled:
-        return ScanResult.cancelled, None
+        return ScanResult.cancelled
     if reg.status == RegistrationStatus.waitlisted:
-        return ScanResult.waitlisted, None
-    if now < camp.starts_at - DOORS_OPEN_BEFORE:
-        return ScanResult.not_open_yet, None
-    last = last_admission(reg.id)
-    inside = last is not None and last.direction == Direction.entry
+        return ScanResult.waitlisted
+    if now < starts_at - DOORS_OPEN_BEFORE:
+        return ScanResult.not_open_yet
+    inside = reg.last_id is not None and reg.last_direction == Direction.entry
     if direction == Direction.entry and inside:
-        return ScanResult.already_checked_in, last
+        return ScanResult.already_checked_in
     if direction == Direction.exit and not inside:
-        return ScanResult.not_checked_in, last
-    return ScanResult.ok, last
+        return ScanResult.not_checked_in
+    return ScanResult.ok
 
 
-def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None, device=None,
-         override_reason: str = "", scanned_at: datetime | None = None) -> Scan:
-    """Record one scan and answer it. Commits nothing; the caller commits."""
+def record(conn: Connection, camp_id: int, starts_at: datetime, raw: str,
+           direction: Direction, nonce: str, *, user_id: int | None = None,
+           device_id: int | None = None, override_reason: str = "",
+           scanned_at: datetime | None = None) -> Answer:
+    """Record one scan for this camp and answer it.
+
+    `conn` is in a writer's transaction (on SQLite BEGIN IMMEDIATE: the session after
+    begin_write(), or a connection begun with sqlite_immediate); the caller commits.
+    """
     nonce = (nonce or "").strip()
     if not 8 <= len(nonce) <= 64:
         raise DomainError(_l("The scan has no valid identifier. Reload the page."))
     override_reason = (override_reason or "").strip()[:255]
-    begin_write(db.session)
-    if db.session.get_bind().dialect.name != "sqlite":
+    dialect = conn.dialect.name
+    if dialect != "sqlite":
         # Lock the camp row so two scanners admitting one ticket queue up. (On SQLite the
         # IMMEDIATE transaction already holds the only write lock.)
-        camp = db.session.execute(select(Camp).where(Camp.id == camp.id).with_for_update()
-                                  ).scalar_one()
+        conn.execute(select(Camp.id).where(Camp.id == camp_id).with_for_update())
 
     now = utcnow()
-    reg = registration_by_secret(ticket_secret(raw))
-    result, earlier = _judge(camp, reg, direction, now)
+    secret = ticket_secret(raw)
+    reg = conn.execute(TICKET_WITH_LAST_ADMISSION, {"secret": secret}).first() \
+        if plausible_secret(secret) else None
+    result = _judge(camp_id, starts_at, reg, direction, now)
     admitted = result == ScanResult.ok
     if not admitted and override_reason:
         if result not in OVERRIDABLE:
             raise DomainError(_l("This answer cannot be overridden."))
         admitted = True
-    event = CheckinEvent(
-        camp_id=camp.id, registration_id=reg.id if reg and result != ScanResult.wrong_camp
-        else None, scanned=(raw or "")[:120], direction=direction, result=result,
-        admitted=admitted, override_reason=override_reason if admitted else "", nonce=nonce,
-        user_id=getattr(actor, "id", None), device_id=getattr(device, "id", None),
-        scanned_at=scanned_at or now, at=now)
-    try:
-        # The unique nonce is the check: a retry or replay lands here, not in a lookup first.
-        with db.session.begin_nested():
-            db.session.add(event)
-            db.session.flush()
-    except IntegrityError:
-        return _replayed(camp, nonce)
-    return Scan(result, event, reg if result != ScanResult.wrong_camp else None, earlier)
+    known = reg is not None and result != ScanResult.wrong_camp  # never show another camp's
+    event_id = conn.execute(INSERT_EVENT[dialect], {
+        "camp_id": camp_id, "registration_id": reg.id if known else None,
+        "scanned": (raw or "")[:120], "direction": direction, "result": result,
+        "admitted": admitted, "override_reason": override_reason if admitted else "",
+        "nonce": nonce, "user_id": user_id, "device_id": device_id,
+        "scanned_at": scanned_at or now, "at": now}).scalar()
+    if event_id is None:
+        return _replayed(conn, camp_id, nonce)
+    # The admission that makes this a repeat (or, for an exit or re-entry, the one before).
+    repeat = result in REFERS_TO_LAST and reg.last_id is not None
+    return Answer(result, admitted, event_id, now, direction,
+                  override_reason if admitted else "", reg.id if known else None,
+                  _person(reg) if known else None,
+                  earlier_id=reg.last_id if repeat else None,
+                  earlier_at=reg.last_at if repeat else None)
 
 
-def _replayed(camp: Camp, nonce: str) -> Scan:
-    seen = db.session.execute(select(CheckinEvent).where(CheckinEvent.nonce == nonce)
-                              ).scalar_one()
-    if seen.camp_id != camp.id:
+def _replayed(conn: Connection, camp_id: int, nonce: str) -> Answer:
+    seen = conn.execute(STORED_ANSWER, {"nonce": nonce}).one()
+    if seen.camp_id != camp_id:
         raise DomainError(_l("The scan has no valid identifier. Reload the page."))
-    return Scan(seen.result, seen, seen.registration, replayed=True)
+    return Answer(seen.result, seen.admitted, seen.id, seen.at, seen.direction,
+                  seen.override_reason, seen.registration_id,
+                  _person(seen) if seen.registration_id is not None else None, replayed=True)
+
+
+def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None, device=None,
+         override_reason: str = "", scanned_at: datetime | None = None) -> Scan:
+    """Record one scan and answer it with ORM objects (the scanner page). Commits nothing."""
+    begin_write(db.session)
+    answer = record(db.session.connection(), camp.id, camp.starts_at, raw, direction, nonce,
+                    user_id=getattr(actor, "id", None), device_id=getattr(device, "id", None),
+                    override_reason=override_reason, scanned_at=scanned_at)
+    get = db.session.get
+    return Scan(answer.result, get(CheckinEvent, answer.event_id),
+                get(Registration, answer.registration_id) if answer.registration_id else None,
+                get(CheckinEvent, answer.earlier_id) if answer.earlier_id else None,
+                answer.replayed)
 
 
 def search(camp: Camp, text: str, limit: int = 20) -> list[Registration]:
