@@ -171,3 +171,8 @@ class QuestionRequest(db.Model):
     team: Mapped["Team"] = relationship()  # noqa: F821  (camp.teams.models)
     asked_by: Mapped[User | None] = relationship(foreign_keys=[asked_by_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+
+# QuestionRequest.team names Team by string; whoever loads these models must also load teams'
+# (a test or script importing only this module would otherwise fail to configure mappers).
+import camp.teams.models  # noqa: E402,F401  (after the classes: teams' models import them)
