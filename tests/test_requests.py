@@ -58,7 +58,7 @@ def test_member_asks_and_every_owner_gets_an_email(client, login, outbox):
     login(w.member)
     page = client.get(_team_url(w)).get_data(as_text=True)
     assert "Ensomhed blandt ældre" in page and "Olga Ejer" in page
-    assert 'name="kind"' in page and "frontline worker" in page  # the hint
+    assert 'name="kind"' in page and "frontmedarbejder" in page  # the hint
     res = client.post(_team_url(w), data={"kind": "resource",
                                           "text": "  Har I data om hvor mange der bor alene?  "})
     assert res.status_code == 303

@@ -104,7 +104,7 @@ def test_someone_in_a_team_is_sent_to_it_and_cannot_start_another(client, login)
     assert res.status_code == 303 and res.headers["Location"].endswith(f"/teams/{team.id}")
     with pytest.raises(Exception) as exc:
         services.create_team(user, camp, services.TeamData("Andet", "", challenge.id))
-    assert "already in a team" in str(exc.value.message)
+    assert "allerede på et hold" in str(exc.value.message)
     db.session.rollback()
     # The database itself refuses a second membership in the same camp.
     other = make_team(camp, challenge)
@@ -326,7 +326,7 @@ def test_decline_and_withdraw(client, login, outbox):
     client.post(f"/camps/{camp.slug}/teams/{team.id}/join-requests/{jr.id}/decline")
     db.session.refresh(jr)
     assert jr.status == JoinRequestStatus.declined and _members(team.id) == [lead.id]
-    assert outbox[-1].to == [asker.email] and "declined" in outbox[-1].subject
+    assert outbox[-1].to == [asker.email] and "afvist" in outbox[-1].subject
     jr2 = services.request_to_join(asker, team, "Igen")
     db.session.commit()
     # Only the asker withdraws.

@@ -70,7 +70,7 @@ def test_many_people_take_the_last_seat_by_invite_link(app):
     outcomes = _run_at_once(app, [join(uid) for uid in people])
     assert outcomes.count("ok") == 1, outcomes
     refusals = [o for o in outcomes if o != "ok"]
-    assert all("is full (3 people)" in o for o in refusals), refusals
+    assert all("er fuldt (3 personer)" in o for o in refusals), refusals
     assert _count(team.id) == 3
 
 
