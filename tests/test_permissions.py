@@ -66,13 +66,16 @@ def build_world():
                                        asked_by_id=users["participant"].id)
     db.session.add_all([join_request, question_request])
     db.session.commit()
+    from camp.challenges.attachments import add as add_attachment
+    attachment = add_attachment(users["owner"], challenge, b"%PDF-1.4\n%%EOF\n", "bilag.pdf")
+    db.session.commit()
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
             "filename": "css/app.css", "secret": registration.ticket_secret,
             "device_id": device.id, "challenge_id": challenge.id, "team_id": team.id,
             "join_request_id": join_request.id, "request_id": question_request.id,
-            "owner_id": challenge.owners[0].id}
+            "owner_id": challenge.owners[0].id, "attachment_id": attachment.id}
     return users, args
 
 

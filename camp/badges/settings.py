@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-import secrets
-import warnings
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 
+from camp import uploads
 from camp.badges.models import BadgeSettings
 from camp.badges.render import HOUSE_COLOUR, Choices
 from camp.errors import DomainError
 from camp.extensions import db
 
+AREA = "badges"  # instance/uploads/badges
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 LOGO_BOX = (800, 300)  # stored downscaled: sharp enough for a badge, cheap to render
@@ -31,11 +29,11 @@ def get_settings(camp) -> BadgeSettings | None:
 
 
 def logo_dir() -> str:
-    return os.path.join(current_app.instance_path, "uploads", "badges")
+    return uploads.area_dir(AREA)
 
 
 def logo_path(name: str) -> str:
-    return os.path.join(logo_dir(), name)
+    return uploads.path_of(AREA, name)
 
 
 def load_choices(camp) -> Choices:
@@ -82,21 +80,13 @@ def check_logo(data: bytes) -> tuple[bytes, str]:
     """The logo re-encoded (metadata dropped, downscaled) and its file extension."""
     if len(data) > LOGO_MAX_BYTES:
         raise DomainError(_l("The logo is too large: at most 1 MB."), "logo")
-    bad = DomainError(_l("The logo must be a PNG or JPEG image."), "logo")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                if img.format not in LOGO_FORMATS:
-                    raise bad
-                if img.width * img.height > LOGO_MAX_PIXELS:
-                    raise DomainError(_l("The logo has too many pixels."), "logo")
-                img.load()
-                fmt = img.format
-                img = img.copy()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise bad from None
+        img = uploads.open_image(data, tuple(LOGO_FORMATS), LOGO_MAX_PIXELS)
+    except uploads.UploadRefused as exc:
+        if exc.reason == "image_pixels":
+            raise DomainError(_l("The logo has too many pixels."), "logo") from None
+        raise DomainError(_l("The logo must be a PNG or JPEG image."), "logo") from None
+    fmt = img.format
     img.thumbnail(LOGO_BOX)
     buf = io.BytesIO()
     if fmt == "JPEG":
@@ -109,21 +99,11 @@ def check_logo(data: bytes) -> tuple[bytes, str]:
 
 
 def _store_logo(data: bytes, ext: str) -> str:
-    os.makedirs(logo_dir(), exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{ext}"
-    tmp = logo_path(name + ".part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, logo_path(name))
-    return name
+    return uploads.store(AREA, data, ext)
 
 
 def _remove_file(name: str | None) -> None:
-    if name:
-        try:
-            os.remove(logo_path(name))
-        except FileNotFoundError:
-            pass
+    uploads.remove(AREA, name)
 
 
 def save_settings(actor, camp, data: dict) -> tuple[BadgeSettings, str | None]:

@@ -1,6 +1,7 @@
 """Forms for posting, editing and moderating challenges, and for the public filters."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, \
     StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -106,6 +107,15 @@ class AddOwnerForm(FlaskForm):
         message=_l("Enter a valid e-mail address, like name@example.dk."),
         check_deliverability=False), Length(max=254)],
         description=_l("The person needs an account on Samskab."))
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))],
+                     description=_l("PDF, PNG, JPEG, text, Word, Excel or PowerPoint, at most "
+                                    "10 MB. Everyone who can see the challenge can download "
+                                    "it."),
+                     render_kw={"accept": ".pdf,.png,.jpg,.jpeg,.txt,.md,.csv,.docx,.xlsx,"
+                                          ".pptx"})
 
 
 class DeclineForm(FlaskForm):

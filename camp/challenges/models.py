@@ -4,8 +4,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from camp.auth.models import ActorType, User, enum_column
 from camp.camps.models import Camp
@@ -79,6 +79,9 @@ class Challenge(db.Model):
     resources: Mapped[list[ChallengeResource]] = relationship(
         back_populates="challenge", cascade="all, delete-orphan",
         order_by="ChallengeResource.id")
+    attachments: Mapped[list[ChallengeAttachment]] = relationship(
+        back_populates="challenge", cascade="all, delete-orphan",
+        order_by="ChallengeAttachment.id")
 
     @property
     def is_public(self) -> bool:
@@ -132,6 +135,45 @@ class ChallengeResource(db.Model):
     description: Mapped[str] = mapped_column(String(500), default="")
 
     challenge: Mapped[Challenge] = relationship(back_populates="resources")
+
+
+class ChallengeAttachment(db.Model):
+    """A file the owners attach to the challenge (camp.uploads, area "challenges").
+
+    The file lives under instance/uploads/challenges/<stored_name>; display_name is the
+    uploader's file name, only ever shown as text. Deleting the row deletes the file.
+    """
+
+    __tablename__ = "challenge_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(20))  # a camp.uploads.KINDS name
+    size: Mapped[int] = mapped_column()
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    challenge: Mapped[Challenge] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User | None] = relationship()
+
+    UPLOAD_AREA = "challenges"
+
+    @property
+    def kind(self):
+        from camp.uploads import KINDS
+        return KINDS[self.content_type]
+
+
+@event.listens_for(ChallengeAttachment, "after_delete")
+def _forget_file(mapper, connection, target: ChallengeAttachment) -> None:
+    """The row is gone (also when its challenge is deleted): the file goes at the commit."""
+    from camp.uploads import delete_after_commit
+    delete_after_commit(object_session(target) or db.session(),
+                        ChallengeAttachment.UPLOAD_AREA, target.stored_name)
 
 
 class RequestKind(str, enum.Enum):

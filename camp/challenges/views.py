@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from camp.challenges import forms, labels, notify, queries, services
+from camp.challenges import attachments, forms, labels, notify, queries, services
 from camp.challenges.export import challenges_csv
-from camp.challenges.models import Challenge, ChallengeMode, ChallengeOwner, ChallengeStatus, \
-    ResourceKind, ValueDimension
+from camp.challenges.models import Challenge, ChallengeAttachment, ChallengeMode, \
+    ChallengeOwner, ChallengeStatus, ResourceKind, ValueDimension
+from camp import uploads
 from camp.csvfile import csv_response
 from camp.extensions import db, login_manager
 from camp.permissions import can
@@ -19,6 +20,7 @@ bp = Blueprint("challenges", __name__)
 
 # Templates (also other features') read the translated names as challenge_labels.X_LABELS.
 bp.add_app_template_global(labels, "challenge_labels")
+bp.add_app_template_filter(uploads.human_size, "file_size")
 
 
 @bp.app_template_global()
@@ -69,8 +71,54 @@ def index(slug):
 @bp.get("/camps/<slug>/challenges/<int:challenge_id>")
 def show(slug, challenge_id):
     camp, challenge = _load(slug, challenge_id)
+    return _show_page(camp, challenge)
+
+
+def _show_page(camp, challenge, attachment_form=None):
     return render_template("challenges/show.html", camp=camp, challenge=challenge,
-                           decline_form=forms.DeclineForm())
+                           decline_form=forms.DeclineForm(),
+                           attachment_form=attachment_form or forms.AttachmentForm(),
+                           attachments_max=attachments.MAX_PER_CHALLENGE)
+
+
+# Attachments: owners and organisers add and delete files; whoever sees the challenge
+# downloads them (camp.uploads checks the content and serves them safely).
+
+@bp.post("/camps/<slug>/challenges/<int:challenge_id>/attachments")
+def add_attachment(slug, challenge_id):
+    camp, challenge = _load(slug, challenge_id, "challenge.edit")
+    form = forms.AttachmentForm()
+
+    def add():
+        upload = form.file.data
+        return attachments.add(current_user, challenge, attachments.read(upload),
+                               upload.filename)
+    done = save_form(form, add,
+                     lambda a: _("\"%(name)s\" is attached.", name=a.display_name),
+                     _show_url(challenge) + "#attachments")
+    return done or _show_page(camp, challenge, form)
+
+
+def _attachment(challenge, attachment_id) -> ChallengeAttachment:
+    attachment = db.get_or_404(ChallengeAttachment, attachment_id)
+    if attachment.challenge_id != challenge.id:
+        abort(404)
+    return attachment
+
+
+@bp.get("/camps/<slug>/challenges/<int:challenge_id>/attachments/<int:attachment_id>")
+def download_attachment(slug, challenge_id, attachment_id):
+    camp, challenge = _load(slug, challenge_id)
+    return attachments.send(_attachment(challenge, attachment_id))
+
+
+@bp.post("/camps/<slug>/challenges/<int:challenge_id>/attachments/<int:attachment_id>/delete")
+def delete_attachment(slug, challenge_id, attachment_id):
+    camp, challenge = _load(slug, challenge_id, "challenge.edit")
+    attachment = _attachment(challenge, attachment_id)
+    return post_action(lambda: attachments.remove(current_user, challenge, attachment),
+                       lambda name: _("\"%(name)s\" is deleted.", name=name),
+                       _show_url(challenge) + "#attachments")
 
 
 def _data(form) -> services.ChallengeData:

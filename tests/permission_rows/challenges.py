@@ -20,6 +20,11 @@ ROWS = [
     ("challenges.owners", "GET", OWNERS, 403),
     ("challenges.owners", "POST", OWNERS, 403),
     ("challenges.remove_owner", "POST", OWNERS_POST, 403),
+    # Attachments: an empty upload re-renders the page with "Choose a file." (200); the
+    # world's attachment (a PDF on the published challenge) downloads for everyone.
+    ("challenges.add_attachment", "POST", OWNERS, 403),
+    ("challenges.download_attachment", "GET", {}, 200),
+    ("challenges.delete_attachment", "POST", OWNERS_POST, 403),
     ("challenges.mine", "GET", SIGNED_IN, 200),
     ("challenges.manage", "GET", ORGANISERS, 403),
     ("challenges.export_csv", "GET", ORGANISERS, 403),
