@@ -58,7 +58,9 @@ def load_config(app, test_config=None) -> None:
     url = app.config["DATABASE_URL"] or "sqlite:///" + os.path.join(
         app.instance_path, "camp.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A dropped server connection is a PostgreSQL matter; SQLite files do not go away.
+    if not url.startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
