@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from camp import permissions
 from camp.actors import actor_label
@@ -102,6 +103,17 @@ def takes_write_lock_itself(view):
     return view
 
 
+def attr_text(value) -> Markup:
+    """Text for a quoted HTML attribute.
+
+    Translated strings arrive as Markup: their placeholders are escaped, but the quotes of
+    the message itself are not, and a '"' would end the attribute early.
+    """
+    if isinstance(value, Markup):
+        return Markup(str(value).replace('"', "&#34;"))
+    return escape(value)
+
+
 def init_app(app) -> None:
     app.before_request(_writer_transaction)
     login_manager.user_loader(_load_user)
@@ -113,6 +125,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["actor_label"] = actor_label
+    app.jinja_env.filters["attr_text"] = attr_text
     from camp.registrations.labels import STATUS_LABELS
     from camp.registrations.models import RegistrationStatus
     app.jinja_env.globals.update(can=permissions.can, LANGUAGES=LANGUAGES,

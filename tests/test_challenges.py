@@ -473,3 +473,16 @@ def test_mine_lists_my_challenges_across_camps(client, login):
     login(_user())
     assert "You do not own any challenges yet" in client.get("/me/challenges").get_data(
         as_text=True)
+
+
+def test_confirm_texts_with_quotes_stay_inside_their_attribute(app):
+    from flask import render_template_string
+    with app.test_request_context():
+        html = render_template_string(
+            '{% from "_macros/forms.html" import post_button %}'
+            '{{ post_button("/x", "Slet", confirm=_("Delete the draft \\"%(title)s\\"? This '
+            'cannot be undone.", title=title)) }}', title='A & "B" <i>')
+    import html as htmllib
+    import re
+    attribute = re.search(r'data-confirm="([^"]*)"', html).group(1)
+    assert htmllib.unescape(attribute).startswith('Vil du slette kladden "A & "B" <i>"?')
