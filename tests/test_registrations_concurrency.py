@@ -1,36 +1,16 @@
 """Capacity holds when many people register or cancel at the same moment."""
-import threading
-
 from sqlalchemy import select
 
 from camp.extensions import db
 from camp.registrations import services
 from camp.registrations.models import Registration, RegistrationStatus
+from tests.concurrency import run_at_once
 from tests.factories import make_camp, make_registration, make_user
 
 
 def _run_at_once(app, jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait()
-                job()
-                db.session.commit()
-            except Exception as exc:  # pragma: no cover - reported below
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors
+    outcomes = run_at_once(app, jobs)
+    assert set(outcomes) == {"ok"}, outcomes
 
 
 def test_fifty_registrations_for_ten_seats(app):

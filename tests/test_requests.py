@@ -1,5 +1,4 @@
 """Teams ask their challenge's owners; owners answer or decline; everyone is told."""
-import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -14,6 +13,7 @@ from camp.challenges.models import ChallengeOwner, ChallengeStatus, QuestionRequ
 from camp.db import utcnow
 from camp.errors import Conflict, DomainError
 from camp.extensions import db
+from tests.concurrency import run_at_once
 from tests.factories import make_camp, make_challenge, make_registration, make_team, make_user
 
 
@@ -260,35 +260,19 @@ def test_two_owners_answering_at_once(app):
     w = _world()
     req_id, camp_id = _ask(w).id, w.camp.id
     owner_ids = [w.owner.id, w.co_owner.id]
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def worker(user_id):
-        from camp.auth.models import User
-        from camp.camps.models import Camp
-        with app.app_context():
-            try:
-                user, camp = db.session.get(User, user_id), db.session.get(Camp, camp_id)
-                req = db.session.get(QuestionRequest, req_id)
-                barrier.wait()
-                services.respond(user, camp, req, RequestStatus.answered, f"Svar fra {user_id}")
-                db.session.commit()
-                outcomes.append("ok")
-            except Conflict:
-                db.session.rollback()
-                outcomes.append("conflict")
-            except Exception as exc:  # pragma: no cover - reported below
-                db.session.rollback()
-                outcomes.append(repr(exc))
-            finally:
-                db.session.remove()
+    def answer_as(user_id):
+        def job():
+            from camp.auth.models import User
+            from camp.camps.models import Camp
+            user, camp = db.session.get(User, user_id), db.session.get(Camp, camp_id)
+            services.respond(user, camp, db.session.get(QuestionRequest, req_id),
+                             RequestStatus.answered, f"Svar fra {user_id}")
+        return job
 
-    threads = [threading.Thread(target=worker, args=(uid,)) for uid in owner_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert sorted(outcomes) == ["conflict", "ok"]
+    outcomes = run_at_once(app, [answer_as(uid) for uid in owner_ids])
+    assert outcomes.count("ok") == 1, outcomes
+    assert not any(o.startswith("error:") for o in outcomes), outcomes
     db.session.rollback()  # end our snapshot; read what the threads committed
     stored = _requests()[0]
     assert stored.answer == f"Svar fra {stored.answered_by_id}"

@@ -1,44 +1,13 @@
 """A team's last seat under concurrent use: one gets in, the others a clear refusal."""
-import threading
-
 from sqlalchemy import select
 
 from camp.auth.models import User
 from camp.camps.models import Camp
-from camp.errors import Conflict
 from camp.extensions import db
 from camp.teams import organise, services
 from camp.teams.models import JoinRequest, Team, TeamMember
+from tests.concurrency import run_at_once
 from tests.factories import make_camp, make_challenge, make_registration, make_team, make_user
-
-
-def _run_at_once(app, jobs):
-    """Run the jobs in threads released together; return each one's outcome."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def worker(index, job):
-        with app.app_context():
-            try:
-                barrier.wait()
-                job()
-                db.session.commit()
-                outcomes[index] = "ok"
-            except Conflict as exc:
-                db.session.rollback()
-                outcomes[index] = str(exc.message)
-            except Exception as exc:  # pragma: no cover - reported by the assertion
-                db.session.rollback()
-                outcomes[index] = f"error: {exc!r}"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
 
 
 def _seated(camp):
@@ -67,7 +36,7 @@ def test_many_people_take_the_last_seat_by_invite_link(app):
         return lambda: services.join_by_invite(db.session.get(User, user_id),
                                                db.session.get(Camp, camp_id), token)
 
-    outcomes = _run_at_once(app, [join(uid) for uid in people])
+    outcomes = run_at_once(app, [join(uid) for uid in people])
     assert outcomes.count("ok") == 1, outcomes
     refusals = [o for o in outcomes if o != "ok"]
     assert all("er fuldt (3 personer)" in o for o in refusals), refusals
@@ -94,7 +63,7 @@ def test_approvals_and_moves_race_for_the_last_seat(app):
         organise.move_person(db.session.get(User, organiser_id), db.session.get(Camp, camp_id),
                              moved, team_id)
 
-    outcomes = _run_at_once(app, [approve(r) for r in request_ids] + [move])
+    outcomes = run_at_once(app, [approve(r) for r in request_ids] + [move])
     assert outcomes.count("ok") == 1, outcomes
     assert not [o for o in outcomes if o.startswith("error")], outcomes
     assert _count(team_id) == 2
@@ -115,7 +84,7 @@ def test_one_person_joining_two_teams_at_once_ends_in_one(app):
         return lambda: services.join_by_invite(db.session.get(User, person),
                                                db.session.get(Camp, camp_id), token)
 
-    outcomes = _run_at_once(app, [join(t) for t in tokens])
+    outcomes = run_at_once(app, [join(t) for t in tokens])
     assert outcomes.count("ok") == 1, outcomes
     assert not [o for o in outcomes if o.startswith("error")], outcomes
     db.session.rollback()
