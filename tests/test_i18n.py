@@ -13,7 +13,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def _extract(tmp_path) -> set[str]:
     out = tmp_path / "fresh.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(out), "."],
+                    "-k", "_l", "-k", "lazy_gettext",
+                    # Babel skips folders starting with "_" unless told: templates/_macros.
+                    "--ignore-dirs", ".*", "--no-location", "-o", str(out), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with out.open("rb") as fh:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}

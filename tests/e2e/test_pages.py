@@ -110,6 +110,49 @@ def test_a_team_asks_the_owner_and_the_organiser_sees_the_response_time(browser,
     context.close()
 
 
+def test_a_challenge_is_posted_accepted_and_teams_are_filled(browser, live_server):
+    """Issue 5 in the browser: an owner posts, the organiser publishes, placement applies."""
+    def session(email):
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="da-DK")
+        page = context.new_page()
+        log_in(page, live_server, email)
+        return context, page
+
+    context, page = session("problemejer@samskab.dk")
+    page.goto(f"{live_server}/camps/{SLUG}/challenges/new")
+    page.fill("#title", "Tryghed i opgangen")
+    page.fill("#owner_organisation", "Boligselskabet 3B")
+    page.select_option("#owner_actor_type", "civil_society")
+    page.fill("#problem", "Beboerne føler sig utrygge i opgangene om aftenen.")
+    page.check("#value_quality")
+    page.fill("#noticed_quality", "Flere svarer 'tryg' i beboerundersøgelsen.")
+    page.get_by_label("Samproduktion").check()
+    page.fill("#commitment", "Vi afprøver den bedste idé i én afdeling i foråret.")
+    page.get_by_role("button", name="Gem kladde").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Send til arrangørerne").click()
+    page.wait_for_load_state()
+    assert not axe_violations(page)
+    context.close()
+
+    context, page = session("organisator@samskab.dk")
+    page.goto(f"{live_server}/camps/{SLUG}/manage/challenges")
+    row = page.locator("tr", has_text="Tryghed i opgangen")
+    row.get_by_role("button", name="Godkend og offentliggør").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/camps/{SLUG}/challenges/")
+    assert "Tryghed i opgangen" in page.locator("main").inner_text()
+
+    page.goto(f"{live_server}/camps/{SLUG}/manage/teams/placement")
+    assert page.locator("select").count() > 0  # people proposed for the teams' free seats
+    page.get_by_role("button", name="Gennemfør denne holdfordeling").click()
+    page.wait_for_load_state()
+    assert page.locator(".flash-success").count() == 1
+    page.goto(f"{live_server}/camps/{SLUG}/teams/")
+    assert page.locator("main").inner_text().count("Fuldt") >= 1
+    context.close()
+
+
 def test_register_through_the_browser_lands_on_the_waiting_list(page, live_server):
     log_in(page, live_server, "jury@samskab.dk")  # not registered yet; the demo camp is full
     page.goto(f"{live_server}/camps/{SLUG}/")
