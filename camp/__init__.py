@@ -51,13 +51,16 @@ def register_blueprints(app: Flask) -> None:
     from camp.challenges.views import bp as challenges_bp
     from camp.checkin.views import bp as checkin_bp
     from camp.registrations.views import bp as registrations_bp
+    from camp.prototypes.feedback_views import bp as feedback_bp
+    from camp.prototypes.views import bp as prototypes_bp
     from camp.teams.placement_views import bp as placement_bp
     from camp.teams.views import bp as teams_bp
     from camp.tickets.views import bp as tickets_bp
     from camp.web import bp as web_bp
 
     for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp,
-               checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp):
+               checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp,
+               prototypes_bp, feedback_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api

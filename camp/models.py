@@ -9,3 +9,5 @@ from camp.challenges.models import Challenge, ChallengeOwner, ChallengeResource,
     ChallengeValue, QuestionRequest  # noqa: F401
 from camp.teams.models import JoinRequest, Seeker, Team, TeamMember  # noqa: F401
 from camp.badges.models import BadgeJob, BadgeSettings  # noqa: F401
+from camp.prototypes.models import Feedback, Prototype, PrototypeFile, \
+    PrototypeRevision  # noqa: F401

@@ -129,6 +129,17 @@ def _take_part(user, camp) -> bool:
     ).first() is not None
 
 
+def _view_prototype(user, prototype) -> bool:
+    """Submitted prototypes for whoever sees the camp; drafts for the team and the camp's
+    organisers, jury and the challenge's owners."""
+    if not _view_camp(user, prototype.camp):
+        return False
+    if prototype.status.value == "submitted":
+        return True
+    return _team_member(user, prototype.team) or _organiser(user, prototype.camp) \
+        or _owns_challenge(user, prototype.challenge)
+
+
 RULES = {
     "camp.view": _view_camp,
     "camp.register": _register,
@@ -152,6 +163,11 @@ RULES = {
     "request.answer": lambda u, r: _owns_challenge(u, r.challenge),
     "request.view": lambda u, r: _owns_challenge(u, r.challenge) or _team_member(u, r.team)
     or _organiser(u, r.camp),
+    "prototype.view": _view_prototype,
+    "prototype.edit": lambda u, p: _team_member(u, p.team) or _organiser(u, p.camp),
+    "prototype.extend": lambda u, p: _organiser(u, p.camp),
+    "prototype.feedback": lambda u, p: _owns_challenge(u, p.challenge),
+    "prototype.answer": lambda u, p: _team_member(u, p.team),
     "admin": lambda u, _o: False,
 }
 

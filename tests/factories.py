@@ -126,3 +126,27 @@ def add_member(team, user: User):
     db.session.add(member)
     db.session.commit()
     return member
+
+
+def make_prototype(team, **overrides):
+    """A submitted prototype of the team, with its first revision."""
+    from camp.prototypes.models import REVISED_FIELDS, Prototype, PrototypeRevision, \
+        PrototypeStatus
+    n = next(_seq)
+    values = dict(camp_id=team.camp_id, team=team, challenge_id=team.challenge_id,
+                  title=f"Prototype {n}", pitch="En besøgsven ved hvert hjemmebesøg.",
+                  problem="Ensomme ældre bliver ikke opdaget.",
+                  solution="Hjemmeplejen spørger, og en frivillig følger op.",
+                  beneficiaries="Ældre borgere og hjemmeplejen.", values=["quality"],
+                  trial_needs="To hjemmeplejegrupper i tre måneder.",
+                  next_steps="Møde med ældrechefen.", links="",
+                  status=PrototypeStatus.submitted, submitted_at=utcnow())
+    values.update(overrides)
+    prototype = Prototype(**values)
+    if prototype.status == PrototypeStatus.submitted:
+        prototype.revisions.append(PrototypeRevision(
+            number=1, data={f: getattr(prototype, f) for f in REVISED_FIELDS},
+            submitted_by_id=team.lead_id, submitted_at=prototype.submitted_at))
+    db.session.add(prototype)
+    db.session.commit()
+    return prototype

@@ -12,8 +12,8 @@ from camp.camps.models import CampStatus, Invitation, ProgrammeItem, QuestionKin
     RegistrationQuestion, Role
 from camp.extensions import db
 from tests import permission_rows
-from tests.factories import add_role, make_camp, make_challenge, make_registration, \
-    make_team, make_user
+from tests.factories import add_role, make_camp, make_challenge, make_prototype, \
+    make_registration, make_team, make_user
 
 ROLES = ["anonymous", "participant", "staff", "jury", "owner", "organiser", "other_organiser",
          "admin"]
@@ -69,13 +69,21 @@ def build_world():
     from camp.challenges.attachments import add as add_attachment
     attachment = add_attachment(users["owner"], challenge, b"%PDF-1.4\n%%EOF\n", "bilag.pdf")
     db.session.commit()
+    # Issue 6: the team has submitted a prototype; the owner has commented on it.
+    from camp.prototypes.models import Feedback
+    prototype = make_prototype(team)
+    feedback = Feedback(prototype_id=prototype.id, author_id=users["owner"].id,
+                        from_owner=True, body="Godt arbejde. Hvem skal betale?")
+    db.session.add(feedback)
+    db.session.commit()
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
             "filename": "css/app.css", "secret": registration.ticket_secret,
             "device_id": device.id, "challenge_id": challenge.id, "team_id": team.id,
             "join_request_id": join_request.id, "request_id": question_request.id,
-            "owner_id": challenge.owners[0].id, "attachment_id": attachment.id}
+            "owner_id": challenge.owners[0].id, "attachment_id": attachment.id,
+            "prototype_id": prototype.id, "feedback_id": feedback.id}
     return users, args
 
 

@@ -62,6 +62,8 @@ class Camp(db.Model):
     team_min_size: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     team_max_size: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
     teams_lock_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Teams submit their prototypes before this; None: until the camp ends.
+    prototype_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[list[ProgrammeItem]] = relationship(
