@@ -33,19 +33,27 @@ def test_seed_demo_is_realistic_and_idempotent(runner):
     from camp.challenges.models import Challenge, ChallengeStatus, QuestionRequest, \
         RequestStatus
     from camp.teams.models import JoinRequest, Seeker, Team, TeamMember
-    assert _count(Challenge, Challenge.status == ChallengeStatus.published) == 3
-    assert _count(Challenge, Challenge.status == ChallengeStatus.submitted) == 1
-    assert _count(Team) == 4 and _count(TeamMember) == 18
+    here = Challenge.camp_id == camp.id
+    assert _count(Challenge, here, Challenge.status == ChallengeStatus.published) == 3
+    assert _count(Challenge, here, Challenge.status == ChallengeStatus.submitted) == 1
+    assert _count(Team, Team.camp_id == camp.id) == 4
+    assert _count(TeamMember, TeamMember.camp_id == camp.id) == 18
     assert _count(Seeker) == 12 and _count(JoinRequest) == 1
     assert _count(QuestionRequest, QuestionRequest.status == RequestStatus.open) == 2
     # Team members and seekers all hold confirmed seats, and nobody is in two teams.
     seated = set(db.session.execute(select(Registration.user_id).where(
         Registration.camp_id == camp.id,
         Registration.status == RegistrationStatus.confirmed)).scalars())
-    placed = db.session.execute(select(TeamMember.user_id)).scalars().all()
+    placed = db.session.execute(select(TeamMember.user_id).where(
+        TeamMember.camp_id == camp.id)).scalars().all()
     assert set(placed) <= seated and len(placed) == len(set(placed))
     looking = set(db.session.execute(select(Seeker.user_id)).scalars())
     assert looking <= seated and not looking & set(placed)
+    from camp.prototypes.models import Feedback, Prototype, PrototypeRevision
+    # The past sprint: three teams submitted, one of them twice; owners gave feedback.
+    assert _count(Prototype) == 3 and _count(PrototypeRevision) == 4
+    assert _count(Team) == 7 and _count(TeamMember) == 18 + 15
+    assert _count(Feedback, Feedback.from_owner) == 2 and _count(Feedback) == 4
     users = _count(User)
     again = runner.invoke(args=["camp", "seed-demo"])
     assert again.exit_code == 0 and _count(User) == users and _count(Camp) == 2
