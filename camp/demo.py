@@ -142,14 +142,14 @@ def seed_demo() -> Camp:
     past.status = CampStatus.archived
     db.session.commit()
     _past_door(past, participants[1:31], rng)
-    from camp.demo_prototypes import seed_sprint_prototypes
-    seed_sprint_prototypes(past, participants[1:31], [owner, _user(
-        "soeren.skanderborg@example.dk", "Søren Skov", "Skanderborg Kommune",
-        ActorType.administrator)])
     create_device(organiser, camp, "Dør 1 (indgangen)", 24 * 14)
     db.session.commit()
     from camp.demo_teams import seed_challenges_and_teams
     seed_challenges_and_teams(camp, [owner] + [_user(*spec) for spec in OWNERS], rng)
+    from camp.demo_prototypes import seed_sprint_prototypes
+    seed_sprint_prototypes(past, participants[1:31], [owner, _user(
+        "soeren.skanderborg@example.dk", "Søren Skov", "Skanderborg Kommune",
+        ActorType.administrator)])
     return camp
 
 
