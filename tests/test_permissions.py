@@ -76,6 +76,15 @@ def build_world():
                         from_owner=True, body="Godt arbejde. Hvem skal betale?")
     db.session.add(feedback)
     db.session.commit()
+    # ... and a PNG on it (P1: the file routes need a file_id).
+    import io
+    from PIL import Image
+    from camp.prototypes.files import add as add_prototype_file
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 90)).save(png, format="PNG")
+    prototype_file = add_prototype_file(users["participant"], prototype, png.getvalue(),
+                                        "skitse.png")
+    db.session.commit()
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
@@ -83,7 +92,8 @@ def build_world():
             "device_id": device.id, "challenge_id": challenge.id, "team_id": team.id,
             "join_request_id": join_request.id, "request_id": question_request.id,
             "owner_id": challenge.owners[0].id, "attachment_id": attachment.id,
-            "prototype_id": prototype.id, "feedback_id": feedback.id}
+            "prototype_id": prototype.id, "feedback_id": feedback.id,
+            "file_id": prototype_file.id, "number": 1}
     return users, args
 
 
