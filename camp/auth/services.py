@@ -180,6 +180,7 @@ def export_user_data(user: User) -> dict:
         "activity": [{"action": e.action, "object": e.object_type, "at": iso(e.at)}
                      for e in events],
         "challenges_owned": _owned_challenges(user, iso),
+        "prototype_feedback": _prototype_feedback(user),
         **_teams(user),
     }
 
@@ -187,6 +188,11 @@ def export_user_data(user: User) -> dict:
 def _teams(user: User) -> dict:
     from camp.teams.organise import export_user_teams
     return export_user_teams(user)
+
+
+def _prototype_feedback(user: User) -> list[dict]:
+    from camp.prototypes.feedback import export_user_feedback
+    return export_user_feedback(user)
 
 
 def _owned_challenges(user: User, iso) -> list[dict]:
