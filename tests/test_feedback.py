@@ -324,3 +324,20 @@ def test_export_holds_the_users_feedback_and_deletion_keeps_it_anonymous(app, lo
     [kept, _] = _all()
     assert kept.body == "Min kommentar" and kept.author_id == w.owner.id
     assert "olga" not in kept.author.email and kept.author.name != "Olga Ejer"
+
+
+def test_the_prototype_page_counts_the_feedback_and_links_to_it(client, login):
+    from camp.prototypes.models import Feedback
+    owner, member = make_user(locale="en"), make_user(locale="en")
+    camp = make_camp()
+    challenge = make_challenge(camp, owner)
+    make_registration(camp, member)
+    prototype = make_prototype(make_team(camp, challenge, lead=member))
+    url = f"/camps/{camp.slug}/prototypes/{prototype.id}"
+    login(member)
+    assert "has not commented yet" in client.get(url).get_data(as_text=True)
+    db.session.add(Feedback(prototype_id=prototype.id, author_id=owner.id, from_owner=True,
+                            body="Godt."))
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "1 comment from the owner" in html and f"{url}/feedback" in html

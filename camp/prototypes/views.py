@@ -10,7 +10,7 @@ from camp.errors import Conflict, DomainError
 from camp.extensions import db, login_manager
 from camp.i18n import from_local_naive, to_local_naive
 from camp.permissions import can
-from camp.prototypes import diff, files, forms, labels, services
+from camp.prototypes import diff, feedback, files, forms, labels, services
 from camp.prototypes.models import Prototype, PrototypeFile
 from camp.teams.models import Team
 from camp.web import get_in_camp, load_camp, post_action, save_form, show_domain_error
@@ -120,7 +120,8 @@ def _page_context(camp, prototype, file_form=None) -> dict:
                 deadline=services.deadline_of(camp, prototype),
                 unsubmitted=editor and services.unsubmitted_changes(prototype),
                 file_form=file_form or forms.FileForm(), kinds=uploads.KINDS,
-                files_max=files.MAX_PER_PROTOTYPE)
+                files_max=files.MAX_PER_PROTOTYPE,
+                feedback=feedback.figures([prototype.id])[prototype.id])
 
 
 @bp.get("/camps/<slug>/prototypes/<int:prototype_id>")
