@@ -215,7 +215,7 @@ def test_a_tampered_parent_is_refused_with_nothing_stored(client, login, outbox)
         res = client.post(_url(w), data={"parent_id": parent,
                                          f"reply-{parent}-body": "Snydt"})
         assert res.status_code == 400, parent
-        assert "not on this prototype" in res.get_data(as_text=True)
+        assert "hører ikke til denne prototype" in res.get_data(as_text=True)
     assert [f.body for f in _all()] == ["Hvem skal betale for cyklerne?", "Svar",
                                         "Til Hold Syd"]
     assert outbox == []

@@ -227,7 +227,7 @@ def test_two_first_drafts_at_once_make_one_prototype(app, world):
             services.PrototypeData(title=f"Udkast {user_id}"), 0)
     outcomes = run_at_once(app, [save(uid) for uid in ids])
     assert outcomes.count("ok") == 1, outcomes
-    assert any("Someone else in your team saved" in o for o in outcomes), outcomes
+    assert any("En anden på dit hold gemte" in o for o in outcomes), outcomes
     db.session.rollback()
     assert db.session.scalar(select(func.count(Prototype.id))
                              .where(Prototype.team_id == team_id)) == 1
@@ -396,7 +396,7 @@ def test_a_late_submission_is_refused_in_the_service_too(app, world):
     prototype = services.save_draft(world.lead, world.team, services.PrototypeData(
         **{k: v for k, v in form().items() if k != "version"}), 0)
     db.session.commit()
-    with pytest.raises(DomainError, match="Late submissions are not accepted"):
+    with pytest.raises(DomainError, match="Indsendelser efter fristen modtages ikke"):
         services.submit(world.lead, prototype, now=world.camp.ends_at + timedelta(minutes=1))
     db.session.rollback()
     with pytest.raises(Conflict):

@@ -181,7 +181,7 @@ def test_at_most_so_many_files(app, setup, monkeypatch):
     for n in range(2):
         files.add(setup["lead"], setup["prototype"], PDF, f"{n}.pdf")
         db.session.commit()
-    with pytest.raises(Conflict, match="at most 2 files"):
+    with pytest.raises(Conflict, match="højst have 2 filer"):
         files.add(setup["lead"], setup["prototype"], PDF, "3.pdf")
     db.session.rollback()
     assert len(_rows(setup["prototype"].id)) == 2 and len(_stored(app)) == 2

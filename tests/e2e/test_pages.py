@@ -7,9 +7,12 @@ import pytest
 from tests.e2e.conftest import axe_violations, log_in
 
 SLUG = "samskabelsescamp-2027"
+SPRINT = "folkemoedet-integration"  # the past sprint, with submitted prototypes
 ANONYMOUS = ["/", "/camps/", f"/camps/{SLUG}/", "/login", "/signup", "/password/forgot",
              f"/camps/{SLUG}/challenges/", f"/camps/{SLUG}/challenges/1",
-             f"/camps/{SLUG}/teams/", f"/camps/{SLUG}/teams/1"]
+             f"/camps/{SLUG}/teams/", f"/camps/{SLUG}/teams/1",
+             f"/camps/{SPRINT}/prototypes/1", f"/camps/{SPRINT}/prototypes/1/revisions/2",
+             f"/camps/{SPRINT}/prototypes/1/revisions/2/compare"]
 ORGANISER = [f"/camps/{SLUG}/manage/", f"/camps/{SLUG}/manage/edit",
              f"/camps/{SLUG}/manage/programme", f"/camps/{SLUG}/manage/questions",
              f"/camps/{SLUG}/manage/team", f"/camps/{SLUG}/manage/registrations",
@@ -18,13 +21,16 @@ ORGANISER = [f"/camps/{SLUG}/manage/", f"/camps/{SLUG}/manage/edit",
              f"/camps/{SLUG}/manage/challenges", f"/camps/{SLUG}/manage/challenges/4/decline",
              f"/camps/{SLUG}/manage/teams", f"/camps/{SLUG}/manage/teams/1",
              f"/camps/{SLUG}/manage/teams/placement", f"/camps/{SLUG}/manage/requests",
-             f"/camps/{SLUG}/manage/badges", f"/camps/{SLUG}/challenges/4"]
+             f"/camps/{SLUG}/manage/badges", f"/camps/{SLUG}/challenges/4",
+             f"/camps/{SLUG}/manage/prototypes", f"/camps/{SPRINT}/manage/prototypes",
+             f"/camps/{SPRINT}/manage/feedback"]
 PARTICIPANT = ["/me/registrations", "/me/profile", "/me/password", "/me/delete", "/me/teams",
                f"/camps/{SLUG}/teams/new", f"/camps/{SLUG}/teams/board",
                f"/camps/{SLUG}/teams/board/me"]
 OWNER = ["/me/challenges", "/me/requests", f"/camps/{SLUG}/challenges/new",
          f"/camps/{SLUG}/challenges/1/edit", f"/camps/{SLUG}/challenges/1/owners",
-         f"/camps/{SLUG}/challenges/1/requests"]
+         f"/camps/{SLUG}/challenges/1/requests", "/me/feedback",
+         f"/camps/{SPRINT}/prototypes/1/feedback"]
 
 
 def _check(page, base, paths):
