@@ -401,3 +401,15 @@ def test_a_late_submission_is_refused_in_the_service_too(app, world):
     db.session.rollback()
     with pytest.raises(Conflict):
         services.save_draft(world.lead, world.team, services.PrototypeData(title="x"), 0)
+
+
+def test_prototype_work_is_in_the_personal_data_export(app, world):
+    from camp.auth.services import export_user_data
+    prototype = services.save_draft(world.lead, world.team, services.PrototypeData(
+        **{k: v for k, v in form().items() if k != "version"}), 0)
+    db.session.commit()
+    services.submit(world.lead, prototype)
+    db.session.commit()
+    work = export_user_data(world.lead)["prototype_work"]
+    assert work and work[0]["prototype"] == prototype.title and work[0]["revision"] == 1
+    assert export_user_data(world.member)["prototype_work"] == []

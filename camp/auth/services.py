@@ -181,6 +181,7 @@ def export_user_data(user: User) -> dict:
                      for e in events],
         "challenges_owned": _owned_challenges(user, iso),
         "prototype_feedback": _prototype_feedback(user),
+        "prototype_work": _prototype_work(user, iso),
         **_teams(user),
     }
 
@@ -188,6 +189,21 @@ def export_user_data(user: User) -> dict:
 def _teams(user: User) -> dict:
     from camp.teams.organise import export_user_teams
     return export_user_teams(user)
+
+
+def _prototype_work(user: User, iso) -> list[dict]:
+    """Prototype revisions the user submitted and files the user uploaded."""
+    from camp.prototypes.models import PrototypeFile, PrototypeRevision
+    revisions = db.session.execute(
+        select(PrototypeRevision).where(PrototypeRevision.submitted_by_id == user.id)
+        .order_by(PrototypeRevision.submitted_at)).scalars().all()
+    uploaded = db.session.execute(
+        select(PrototypeFile).where(PrototypeFile.uploaded_by_id == user.id)
+        .order_by(PrototypeFile.created_at)).scalars().all()
+    return [{"prototype": r.prototype.title, "revision": r.number,
+             "submitted_at": iso(r.submitted_at)} for r in revisions] + \
+        [{"prototype": f.prototype.title, "file": f.display_name,
+          "uploaded_at": iso(f.created_at)} for f in uploaded]
 
 
 def _prototype_feedback(user: User) -> list[dict]:
