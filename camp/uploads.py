@@ -195,15 +195,30 @@ def _type_refused() -> UploadRefused:
                             "text, Word, Excel and PowerPoint files."), "type")
 
 
-def read(storage, max_bytes: int) -> bytes:
-    """The uploaded file's bytes (a werkzeug FileStorage), refused when over max_bytes."""
-    data = storage.stream.read(max_bytes + 1) if storage is not None else b""
+def _check_size(data: bytes, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise UploadRefused(_l("The file is too large: at most %(size)s.",
                                size=human_size(max_bytes)), "too_large")
     if not data:
         raise UploadRefused(_l("The file is empty."), "empty")
+
+
+def read(storage, max_bytes: int) -> bytes:
+    """The uploaded file's bytes (a werkzeug FileStorage), refused when over max_bytes."""
+    data = storage.stream.read(max_bytes + 1) if storage is not None else b""
+    _check_size(data, max_bytes)
     return data
+
+
+def accept(data: bytes, filename: str | None, max_bytes: int, field: str | None = None
+           ) -> Kind:
+    """The kind of an upload, checked by size and content; a refusal names the form field."""
+    try:
+        _check_size(data, max_bytes)
+        return sniff(data, filename)
+    except UploadRefused as exc:
+        exc.field = field
+        raise
 
 
 def human_size(n: int) -> str:

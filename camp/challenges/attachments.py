@@ -34,15 +34,7 @@ def add(actor: User, challenge: Challenge, data: bytes, filename: str | None
     Everything is checked before anything is written; the file is removed again if the
     transaction rolls back.
     """
-    try:
-        if len(data) > MAX_BYTES:
-            raise uploads.UploadRefused(
-                _l("The file is too large: at most %(size)s.",
-                   size=uploads.human_size(MAX_BYTES)), "too_large")
-        kind = uploads.sniff(data, filename)
-    except uploads.UploadRefused as exc:
-        exc.field = FIELD
-        raise
+    kind = uploads.accept(data, filename, MAX_BYTES, FIELD)
     begin_write(db.session)
     # Lock the challenge so two uploads at once cannot pass the limit together.
     db.session.execute(select(Challenge.id).where(Challenge.id == challenge.id)

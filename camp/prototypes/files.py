@@ -71,15 +71,7 @@ def add(actor: User, prototype: Prototype, data: bytes, filename: str | None,
     """Check the file by its content, store it (and a thumbnail for an image) under random
     names, add the row. The first image becomes the cover. Nothing is written when the
     file is refused; the files go again if the transaction rolls back."""
-    try:
-        if len(data) > MAX_BYTES:
-            raise uploads.UploadRefused(
-                _l("The file is too large: at most %(size)s.",
-                   size=uploads.human_size(MAX_BYTES)), "too_large")
-        kind = uploads.sniff(data, filename)
-    except uploads.UploadRefused as exc:
-        exc.field = FIELD
-        raise
+    kind = uploads.accept(data, filename, MAX_BYTES, FIELD)
     prototype = _lock(prototype)
     _check_open(prototype, now)
     count = db.session.scalar(select(func.count(PrototypeFile.id))
