@@ -208,10 +208,16 @@ def post_action(action, success, next_url, after=None):
     return redirect(next_url, code=303)
 
 
-def get_in_camp(model, object_id: int, camp):
-    """An object by id that must belong to this camp; 404 otherwise (ids are guessable)."""
+def get_child(model, object_id: int, **parent):
+    """An object by id that must belong to its parent, e.g. challenge_id=challenge.id;
+    404 otherwise (ids are guessable, and the URL names the parent)."""
     from flask import abort
     obj = db.get_or_404(model, object_id)
-    if obj.camp_id != camp.id:
+    if any(getattr(obj, key) != value for key, value in parent.items()):
         abort(404)
     return obj
+
+
+def get_in_camp(model, object_id: int, camp):
+    """An object by id that must belong to this camp; 404 otherwise."""
+    return get_child(model, object_id, camp_id=camp.id)

@@ -13,7 +13,7 @@ from camp import uploads
 from camp.csvfile import csv_response
 from camp.extensions import db, login_manager
 from camp.permissions import can
-from camp.web import get_in_camp, load_camp, post_action, save_form
+from camp.web import get_child, get_in_camp, load_camp, post_action, save_form
 
 bp = Blueprint("challenges", __name__)
 
@@ -100,10 +100,7 @@ def add_attachment(slug, challenge_id):
 
 
 def _attachment(challenge, attachment_id) -> ChallengeAttachment:
-    attachment = db.get_or_404(ChallengeAttachment, attachment_id)
-    if attachment.challenge_id != challenge.id:
-        abort(404)
-    return attachment
+    return get_child(ChallengeAttachment, attachment_id, challenge_id=challenge.id)
 
 
 @bp.get("/camps/<slug>/challenges/<int:challenge_id>/attachments/<int:attachment_id>")
@@ -201,9 +198,7 @@ def owners(slug, challenge_id):
 @bp.post("/camps/<slug>/challenges/<int:challenge_id>/owners/<int:owner_id>/remove")
 def remove_owner(slug, challenge_id, owner_id):
     camp, challenge = _load(slug, challenge_id, "challenge.edit")
-    owner = db.get_or_404(ChallengeOwner, owner_id)
-    if owner.challenge_id != challenge.id:
-        abort(404)
+    owner = get_child(ChallengeOwner, owner_id, challenge_id=challenge.id)
     leaving = owner.user_id == current_user.id and not can(
         current_user, "challenge.moderate", challenge)
     back = url_for("challenges.mine") if leaving and len(challenge.owners) > 1 else \

@@ -13,7 +13,8 @@ from camp.permissions import can
 from camp.prototypes import diff, feedback, files, forms, labels, services
 from camp.prototypes.models import Prototype, PrototypeFile
 from camp.teams.models import Team
-from camp.web import get_in_camp, load_camp, post_action, save_form, show_domain_error
+from camp.web import get_child, get_in_camp, load_camp, post_action, save_form, \
+    show_domain_error
 
 bp = Blueprint("prototypes", __name__)
 bp.add_app_template_global(labels, "prototype_labels")
@@ -172,10 +173,7 @@ def add_file(slug, prototype_id):
 
 
 def _file(prototype, file_id) -> PrototypeFile:
-    f = db.get_or_404(PrototypeFile, file_id)
-    if f.prototype_id != prototype.id:
-        abort(404)
-    return f
+    return get_child(PrototypeFile, file_id, prototype_id=prototype.id)
 
 
 @bp.get("/camps/<slug>/prototypes/<int:prototype_id>/files/<int:file_id>")

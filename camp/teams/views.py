@@ -10,7 +10,7 @@ from camp.permissions import can
 from camp.teams import board, forms, notify, services
 from camp.teams.mix import team_mix
 from camp.teams.models import JoinRequest, JoinRequestStatus, Team, TeamMember
-from camp.web import get_in_camp, load_camp, post_action, save_form
+from camp.web import get_child, get_in_camp, load_camp, post_action, save_form
 
 bp = Blueprint("teams", __name__)
 
@@ -164,9 +164,7 @@ def request_join(slug, team_id):
 
 def _join_request(slug, team_id, join_request_id, action="team.lead"):
     camp, team = _team(slug, team_id, action)
-    join_request = get_in_camp(JoinRequest, join_request_id, camp)
-    if join_request.team_id != team.id:
-        abort(404)
+    join_request = get_child(JoinRequest, join_request_id, camp_id=camp.id, team_id=team.id)
     return camp, team, join_request
 
 
