@@ -11,3 +11,5 @@ from camp.teams.models import JoinRequest, Seeker, Team, TeamMember  # noqa: F40
 from camp.badges.models import BadgeJob, BadgeSettings  # noqa: F401
 from camp.prototypes.models import Feedback, Prototype, PrototypeFile, \
     PrototypeRevision  # noqa: F401
+from camp.judging.models import Criterion, JuryAssignment, Score, Vote  # noqa: F401
+from camp.gallery.models import BookletJob  # noqa: F401

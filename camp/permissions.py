@@ -115,18 +115,20 @@ def _team_lead(user, team) -> bool:
     return _signed_in(user) and team.lead_id == user.id
 
 
-def _take_part(user, camp) -> bool:
-    """Teams are for people with a confirmed seat (and organisers, who run them)."""
+def _confirmed_seat(user, camp) -> bool:
     if not _signed_in(user):
         return False
-    if _organiser(user, camp):
-        return True
     from camp.registrations.models import Registration, RegistrationStatus
     return db.session.execute(
         select(Registration.id).where(Registration.camp_id == camp.id,
                                       Registration.user_id == user.id,
                                       Registration.status == RegistrationStatus.confirmed)
     ).first() is not None
+
+
+def _take_part(user, camp) -> bool:
+    """Teams are for people with a confirmed seat (and organisers, who run them)."""
+    return _organiser(user, camp) or _confirmed_seat(user, camp)
 
 
 def _view_prototype(user, prototype) -> bool:
@@ -138,6 +140,24 @@ def _view_prototype(user, prototype) -> bool:
         return True
     return _team_member(user, prototype.team) or _organiser(user, prototype.camp) \
         or _owns_challenge(user, prototype.challenge)
+
+
+def _juror(user, camp) -> bool:
+    return Role.jury in camp_roles(user, camp)
+
+
+def _score(user, assignment) -> bool:
+    """Only the assigned juror, while still on the camp's jury."""
+    return _signed_in(user) and assignment.juror_id == user.id \
+        and _juror(user, assignment.prototype.camp)
+
+
+def _published_or_organiser(field: str):
+    def rule(user, camp) -> bool:
+        if _organiser(user, camp):
+            return True
+        return getattr(camp, field) is not None and _view_camp(user, camp)
+    return rule
 
 
 RULES = {
@@ -168,6 +188,14 @@ RULES = {
     "prototype.extend": lambda u, p: _organiser(u, p.camp),
     "prototype.feedback": lambda u, p: _owns_challenge(u, p.challenge),
     "prototype.answer": lambda u, p: _team_member(u, p.team),
+    "gallery.view": _view_camp,
+    "jury.panel": _juror,
+    "judging.score": _score,
+    "judging.results": _published_or_organiser("jury_results_published_at"),
+    # Every participant with a seat; the window and own-team rules are the service's
+    # (they need a message, not a 403).
+    "vote.cast": _confirmed_seat,
+    "vote.results": _published_or_organiser("votes_published_at"),
     "admin": lambda u, _o: False,
 }
 

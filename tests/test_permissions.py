@@ -85,6 +85,13 @@ def build_world():
     prototype_file = add_prototype_file(users["participant"], prototype, png.getvalue(),
                                         "skitse.png")
     db.session.commit()
+    # ... a criterion, and the world's juror assigned to the prototype.
+    from camp.judging.models import Criterion, JuryAssignment
+    criterion = Criterion(camp_id=camp.id, name="Skabt værdi", weight=2, scale_max=5)
+    assignment = JuryAssignment(camp_id=camp.id, juror_id=users["jury"].id,
+                                prototype_id=prototype.id)
+    db.session.add_all([criterion, assignment])
+    db.session.commit()
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
@@ -93,7 +100,8 @@ def build_world():
             "join_request_id": join_request.id, "request_id": question_request.id,
             "owner_id": challenge.owners[0].id, "attachment_id": attachment.id,
             "prototype_id": prototype.id, "feedback_id": feedback.id,
-            "file_id": prototype_file.id, "number": 1}
+            "file_id": prototype_file.id, "number": 1, "criterion_id": criterion.id,
+            "assignment_id": assignment.id}
     return users, args
 
 

@@ -64,6 +64,11 @@ class Camp(db.Model):
     teams_lock_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Teams submit their prototypes before this; None: until the camp ends.
     prototype_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # People's choice: open between these times; results shown once published.
+    voting_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    votes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    jury_results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[list[ProgrammeItem]] = relationship(
