@@ -50,6 +50,10 @@ def register_blueprints(app: Flask) -> None:
     from camp.challenges.request_views import bp as requests_bp
     from camp.challenges.views import bp as challenges_bp
     from camp.checkin.views import bp as checkin_bp
+    from camp.gallery.booklet_views import bp as booklets_bp
+    from camp.gallery.views import bp as gallery_bp
+    from camp.judging.views import bp as judging_bp
+    from camp.judging.vote_views import bp as votes_bp
     from camp.registrations.views import bp as registrations_bp
     from camp.prototypes.feedback_views import bp as feedback_bp
     from camp.prototypes.views import bp as prototypes_bp
@@ -60,7 +64,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp,
                checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp,
-               prototypes_bp, feedback_bp):
+               prototypes_bp, feedback_bp, judging_bp, votes_bp, gallery_bp, booklets_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api
