@@ -49,6 +49,8 @@ def register_blueprints(app: Flask) -> None:
     from camp.camps.views import bp as camps_bp
     from camp.challenges.request_views import bp as requests_bp
     from camp.challenges.views import bp as challenges_bp
+    from camp.charters.version_views import bp as charter_versions_bp
+    from camp.charters.views import bp as charters_bp
     from camp.checkin.views import bp as checkin_bp
     from camp.gallery.booklet_views import bp as booklets_bp
     from camp.gallery.views import bp as gallery_bp
@@ -64,7 +66,8 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp,
                checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp,
-               prototypes_bp, feedback_bp, judging_bp, votes_bp, gallery_bp, booklets_bp):
+               prototypes_bp, feedback_bp, judging_bp, votes_bp, gallery_bp, booklets_bp,
+               charters_bp, charter_versions_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api

@@ -13,3 +13,5 @@ from camp.prototypes.models import Feedback, Prototype, PrototypeFile, \
     PrototypeRevision  # noqa: F401
 from camp.judging.models import Criterion, JuryAssignment, Score, Vote  # noqa: F401
 from camp.gallery.models import BookletJob  # noqa: F401
+from camp.charters.models import Charter, CharterComment, CharterEditor, CharterVersion, \
+    Clause, Proposal, Section, Signature, Stance  # noqa: F401

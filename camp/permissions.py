@@ -160,6 +160,29 @@ def _published_or_organiser(field: str):
     return rule
 
 
+def _view_charter(user, charter) -> bool:
+    """A charter of a camp is seen by whoever sees the camp; a charter on its own by all."""
+    return charter.camp is None or _view_camp(user, charter.camp)
+
+
+def _edit_charter(user, charter) -> bool:
+    if not _signed_in(user):
+        return False
+    if charter.camp is not None and _organiser(user, charter.camp):
+        return True
+    return any(e.user_id == user.id for e in charter.editors)
+
+
+def _join_charter(user, charter) -> bool:
+    """Proposals, comments and stances: people taking part in the camp (any role or a
+    seat); for a charter on its own, anyone signed in."""
+    if not _signed_in(user) or not _view_charter(user, charter):
+        return False
+    if charter.camp is None or _edit_charter(user, charter):
+        return True
+    return bool(camp_roles(user, charter.camp)) or _confirmed_seat(user, charter.camp)
+
+
 RULES = {
     "camp.view": _view_camp,
     "camp.register": _register,
@@ -196,6 +219,13 @@ RULES = {
     # (they need a message, not a 403).
     "vote.cast": _confirmed_seat,
     "vote.results": _published_or_organiser("votes_published_at"),
+    "charter.create": _create_camp,
+    "charter.view": _view_charter,
+    "charter.edit": _edit_charter,
+    "charter.join": _join_charter,
+    # Signing is confirmed by a link sent to the signer, so no account is needed.
+    "charter.sign": _view_charter,
+    "proposal.withdraw": lambda u, p: _signed_in(u) and p.author_id == u.id,
     "admin": lambda u, _o: False,
 }
 

@@ -92,6 +92,10 @@ def build_world():
                                 prototype_id=prototype.id)
     db.session.add_all([criterion, assignment])
     db.session.commit()
+    # Issue 8: a charter of the camp in consultation, with one clause, a first version, an
+    # open proposal by "participant" (with a comment) and, on a final version of a second
+    # charter (standing on its own), a confirmed signature.
+    charter_ids = _charter_world(users, camp)
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
@@ -101,8 +105,60 @@ def build_world():
             "owner_id": challenge.owners[0].id, "attachment_id": attachment.id,
             "prototype_id": prototype.id, "feedback_id": feedback.id,
             "file_id": prototype_file.id, "number": 1, "criterion_id": criterion.id,
-            "assignment_id": assignment.id}
+            "assignment_id": assignment.id, **charter_ids}
     return users, args
+
+
+def _charter_world(users, camp) -> dict:
+    from datetime import timedelta
+
+    from camp.charters.models import Charter, CharterComment, CharterPhase, CharterVersion, \
+        Clause, Proposal, ProposalKind, Section, Signature
+    from camp.db import utcnow
+    charter = Charter(slug="samskabelsescharter", camp_id=camp.id, title="Charter",
+                      phase=CharterPhase.consultation,
+                      consultation_closes_at=utcnow() + timedelta(days=14),
+                      created_by_id=users["organiser"].id)
+    section = Section(charter=charter, position=1, title="Principper")
+    db.session.add_all([charter, section])
+    db.session.flush()
+    clause = Clause(charter_id=charter.id, section_id=section.id, position=1,
+                    text="Vi mødes som ligeværdige parter.")
+    db.session.add(clause)
+    db.session.flush()
+    snapshot = {"title": charter.title, "introduction": "", "sections": [
+        {"id": section.id, "number": 1, "title": section.title,
+         "clauses": [{"id": clause.id, "number": "1.1", "text": clause.text}]}]}
+    version = CharterVersion(charter_id=charter.id, number=1, snapshot=snapshot,
+                             changelog=[], created_by_id=users["organiser"].id)
+    proposal = Proposal(charter_id=charter.id, kind=ProposalKind.replace, clause_id=clause.id,
+                        text="Vi mødes som ligeværdige parter og deler viden.",
+                        rationale="Viden skal deles.", base_revision=1,
+                        base_text=clause.text, author_id=users["participant"].id)
+    db.session.add_all([version, proposal])
+    db.session.flush()
+    comment = CharterComment(charter_id=charter.id, proposal_id=proposal.id,
+                             body="Hvad betyder det i praksis?",
+                             author_id=users["owner"].id)
+    final = Charter(slug="nationalt-charter", title="Nationalt charter",
+                    phase=CharterPhase.final, created_by_id=users["organiser"].id)
+    db.session.add_all([comment, final])
+    db.session.flush()
+    final_version = CharterVersion(charter_id=final.id, number=1, snapshot=snapshot,
+                                   changelog=[], is_final=True, final_at=utcnow())
+    db.session.add(final_version)
+    db.session.flush()
+    signature = Signature(charter_id=final.id, version_id=final_version.id,
+                          organisation="Roskilde Kommune",
+                          organisation_key="roskilde kommune", signer_name="Anna Borgmester",
+                          signer_title="Borgmester", email="anna@example.dk",
+                          confirmed_at=utcnow())
+    db.session.add(signature)
+    db.session.commit()
+    return {"charter_slug": charter.slug, "final_charter_slug": final.slug,
+            "section_id": section.id, "clause_id": clause.id, "version_number": 1,
+            "proposal_id": proposal.id, "comment_id": comment.id,
+            "signature_id": signature.id}
 
 
 def test_every_route_has_a_row(app):
