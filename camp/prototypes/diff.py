@@ -1,37 +1,13 @@
-"""A word-level comparison of two revisions, as escaped HTML with <ins> and <del>."""
+"""Two revisions of a prototype compared field by field (camp.textdiff does the words)."""
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from camp.prototypes.labels import FIELD_LABELS, value_label
 from camp.prototypes.models import REVISED_FIELDS
-
-_TOKENS = re.compile(r"\s+|\S+\s*")  # a word with the space after it
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKENS.findall(text or "")
-
-
-def word_diff(old: str, new: str) -> Markup:
-    """`new` against `old`, word by word: removed words in <del>, added words in <ins>.
-    Every piece of text is escaped; user text never becomes markup."""
-    a, b = _tokens(old), _tokens(new)
-    out = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            out.append(Markup("<del>%s</del>") % "".join(a[i1:i2]))
-        if op in ("insert", "replace"):
-            out.append(Markup("<ins>%s</ins>") % "".join(b[j1:j2]))
-    return Markup("").join(out)
+from camp.textdiff import word_diff
 
 
 def as_text(name: str, value) -> str:
