@@ -62,12 +62,16 @@ def register_blueprints(app: Flask) -> None:
     from camp.teams.placement_views import bp as placement_bp
     from camp.teams.views import bp as teams_bp
     from camp.tickets.views import bp as tickets_bp
+    from camp.trials.evaluation_views import bp as trial_evaluation_bp
+    from camp.trials.progress_views import bp as trial_progress_bp
+    from camp.trials.views import bp as trials_bp
     from camp.web import bp as web_bp
 
     for bp in (web_bp, auth_bp, camps_bp, manage_bp, registrations_bp, tickets_bp,
                checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp,
                prototypes_bp, feedback_bp, judging_bp, votes_bp, gallery_bp, booklets_bp,
-               charters_bp, charter_versions_bp):
+               charters_bp, charter_versions_bp, trials_bp, trial_progress_bp,
+               trial_evaluation_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api

@@ -15,3 +15,6 @@ from camp.judging.models import Criterion, JuryAssignment, Score, Vote  # noqa: 
 from camp.gallery.models import BookletJob  # noqa: F401
 from camp.charters.models import Charter, CharterComment, CharterEditor, CharterVersion, \
     Clause, Proposal, Section, Signature, Stance  # noqa: F401
+from camp.trials.models import CommitmentRevision, EvaluationAnswer, EvaluationRound, \
+    Follower, Milestone, Party, ReminderSent, Review, Trial, TrialPhoto, TrialPrototype, \
+    TrialUpdate  # noqa: F401

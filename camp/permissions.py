@@ -183,6 +183,25 @@ def _join_charter(user, charter) -> bool:
     return bool(camp_roles(user, charter.camp)) or _confirmed_seat(user, charter.camp)
 
 
+def _manage_trial(user, trial) -> bool:
+    """The challenge's owners run the trial; the camp's organisers help."""
+    return _owns_challenge(user, trial.challenge) or _organiser(user, trial.camp)
+
+
+def _start_trial(user, prototype) -> bool:
+    return prototype.status.value == "submitted" and (
+        _owns_challenge(user, prototype.challenge) or _organiser(user, prototype.camp))
+
+
+def _own_party(user, party) -> bool:
+    """A party's own contact; the trial's managers speak for the owner's party only."""
+    if not _signed_in(user):
+        return False
+    if party.user_id == user.id:
+        return True
+    return party.role.value == "owner" and _manage_trial(user, party.trial)
+
+
 RULES = {
     "camp.view": _view_camp,
     "camp.register": _register,
@@ -226,6 +245,14 @@ RULES = {
     # Signing is confirmed by a link sent to the signer, so no account is needed.
     "charter.sign": _view_charter,
     "proposal.withdraw": lambda u, p: _signed_in(u) and p.author_id == u.id,
+    "trial.start": _start_trial,
+    # Trials are followed in the open, like the camp's prototypes.
+    "trial.view": lambda u, t: _view_camp(u, t.camp),
+    "trial.manage": _manage_trial,
+    "trial.follow": lambda u, t: _signed_in(u) and _view_camp(u, t.camp),
+    "party.commit": _own_party,
+    "party.evaluate": _own_party,
+    "trials.mine": lambda u, _o: _signed_in(u),
     "admin": lambda u, _o: False,
 }
 

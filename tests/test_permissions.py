@@ -96,6 +96,7 @@ def build_world():
     # open proposal by "participant" (with a comment) and, on a final version of a second
     # charter (standing on its own), a confirmed signature.
     charter_ids = _charter_world(users, camp)
+    trial_ids = _trial_world(users, camp, prototype)
     args = {"slug": camp.slug, "reg_id": registration.id, "item_id": item.id,
             "question_id": question.id, "invitation_id": invitation.id,
             "membership_id": organiser_membership.id, "token": "not-a-valid-token",
@@ -105,7 +106,7 @@ def build_world():
             "owner_id": challenge.owners[0].id, "attachment_id": attachment.id,
             "prototype_id": prototype.id, "feedback_id": feedback.id,
             "file_id": prototype_file.id, "number": 1, "criterion_id": criterion.id,
-            "assignment_id": assignment.id, **charter_ids}
+            "assignment_id": assignment.id, **charter_ids, **trial_ids}
     return users, args
 
 
@@ -159,6 +160,51 @@ def _charter_world(users, camp) -> dict:
             "section_id": section.id, "clause_id": clause.id, "version_number": 1,
             "proposal_id": proposal.id, "comment_id": comment.id,
             "signature_id": signature.id}
+
+
+def _trial_world(users, camp, prototype) -> dict:
+    """Issue 7: "owner" took the world's prototype into a running trial. Parties: the
+    owner's organisation (contact "owner") and a citizen group (contact "participant").
+    A milestone, an update, a due review, an open evaluation round; "participant" follows."""
+    from datetime import date, timedelta
+
+    from camp.db import utcnow
+    from camp.trials.models import EvaluationRound, Follower, Leadership, Milestone, Party, \
+        PartyRole, Review, Trial, TrialPrototype, TrialStatus, TrialUpdate
+    trial = Trial(camp_id=camp.id, challenge_id=prototype.challenge_id,
+                  title="Besøgsven i hjemmeplejen", purpose="Færre ensomme ældre.",
+                  values=["quality"], municipality="Roskilde", status=TrialStatus.running,
+                  progress=30, starts_on=date.today() - timedelta(days=30),
+                  planned_end_on=date.today() + timedelta(days=90),
+                  next_review_on=date.today() + timedelta(days=12),
+                  created_by_id=users["owner"].id)
+    db.session.add(trial)
+    db.session.flush()
+    db.session.add(TrialPrototype(trial_id=trial.id, prototype_id=prototype.id))
+    owner_party = Party(trial_id=trial.id, organisation="Roskilde Kommune",
+                        contact_name="Ejer", user_id=users["owner"].id, role=PartyRole.owner,
+                        leadership=Leadership.defining, commitment="To medarbejdere.",
+                        agreed_at=utcnow())
+    citizen_party = Party(trial_id=trial.id, organisation="Ældresagen Roskilde",
+                          contact_name="Deltager", user_id=users["participant"].id,
+                          role=PartyRole.citizen_group, leadership=Leadership.facilitating,
+                          commitment="Ti frivillige besøgsvenner.", agreed_at=utcnow())
+    milestone = Milestone(trial_id=trial.id, title="Første besøg",
+                          due_on=date.today() + timedelta(days=7))
+    update = TrialUpdate(trial_id=trial.id, author_id=users["owner"].id,
+                         body="Vi er i gang.", progress=30)
+    review = Review(trial_id=trial.id, due_on=date.today() + timedelta(days=12))
+    evaluation_round = EvaluationRound(trial_id=trial.id, title="Midtvejs",
+                                       created_by_id=users["owner"].id)
+    follower = Follower(trial_id=trial.id, user_id=users["participant"].id,
+                        unsubscribe_token="world-unsubscribe-token")
+    db.session.add_all([owner_party, citizen_party, milestone, update, review,
+                        evaluation_round, follower])
+    db.session.commit()
+    return {"trial_id": trial.id, "party_id": citizen_party.id,
+            "owner_party_id": owner_party.id, "milestone_id": milestone.id,
+            "update_id": update.id, "review_id": review.id, "round_id": evaluation_round.id,
+            "unsubscribe_token": follower.unsubscribe_token}
 
 
 def test_every_route_has_a_row(app):
