@@ -181,6 +181,7 @@ def export_user_data(user: User) -> dict:
                      for e in events],
         "challenges_owned": _owned_challenges(user, iso),
         "prototype_feedback": _prototype_feedback(user),
+        "peoples_choice_votes": _votes(user),
         "prototype_work": _prototype_work(user, iso),
         **_teams(user),
     }
@@ -209,6 +210,11 @@ def _prototype_work(user: User, iso) -> list[dict]:
 def _prototype_feedback(user: User) -> list[dict]:
     from camp.prototypes.feedback import export_user_feedback
     return export_user_feedback(user)
+
+
+def _votes(user: User) -> list[dict]:
+    from camp.judging.votes import export_user_votes
+    return export_user_votes(user)
 
 
 def _owned_challenges(user: User, iso) -> list[dict]:
