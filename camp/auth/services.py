@@ -181,6 +181,7 @@ def export_user_data(user: User) -> dict:
                      for e in events],
         "challenges_owned": _owned_challenges(user, iso),
         "prototype_feedback": _prototype_feedback(user),
+        "charter_signatures": _charter_signatures(user),
         "peoples_choice_votes": _votes(user),
         "prototype_work": _prototype_work(user, iso),
         **_teams(user),
@@ -205,6 +206,11 @@ def _prototype_work(user: User, iso) -> list[dict]:
              "submitted_at": iso(r.submitted_at)} for r in revisions] + \
         [{"prototype": f.prototype.title, "file": f.display_name,
           "uploaded_at": iso(f.created_at)} for f in uploaded]
+
+
+def _charter_signatures(user: User) -> list[dict]:
+    from camp.charters.signatures import export_user_signatures
+    return export_user_signatures(user)
 
 
 def _prototype_feedback(user: User) -> list[dict]:
