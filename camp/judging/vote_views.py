@@ -29,6 +29,7 @@ def vote_panel(camp, prototype) -> dict:
         "state": services.window_state(camp),
         "opens": camp.voting_opens_at, "closes": camp.voting_closes_at,
         "vote": vote,
+        "title": services.public_title(prototype),
         "voted_title": services.public_title(vote.prototype) if vote else None,
         "may_vote": vote is None and problem is None,
         "why_not": str(problem.message) if problem is not None else None,
