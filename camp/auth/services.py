@@ -181,6 +181,7 @@ def export_user_data(user: User) -> dict:
                      for e in events],
         "challenges_owned": _owned_challenges(user, iso),
         "prototype_feedback": _prototype_feedback(user),
+        "jury_scores": _jury_scores(user),
         "charter_signatures": _charter_signatures(user),
         "peoples_choice_votes": _votes(user),
         "prototype_work": _prototype_work(user, iso),
@@ -216,6 +217,11 @@ def _charter_signatures(user: User) -> list[dict]:
 def _prototype_feedback(user: User) -> list[dict]:
     from camp.prototypes.feedback import export_user_feedback
     return export_user_feedback(user)
+
+
+def _jury_scores(user: User) -> list[dict]:
+    from camp.judging.scoring import export_user_scores
+    return export_user_scores(user)
 
 
 def _votes(user: User) -> list[dict]:
@@ -264,6 +270,8 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(delete(ChallengeOwner).where(ChallengeOwner.user_id == user.id))
     from camp.teams.organise import forget_user
     forget_user(user)  # out of teams (the lead handed on), join requests, the board
+    from camp.judging.scoring import forget_juror
+    forget_juror(user)  # the jury comments go; the scores stay for the results
     db.session.execute(delete(Invitation).where(Invitation.email == user.email,
                                                 Invitation.accepted_at.is_(None)))
     user.name = _l("Deleted user").__str__()

@@ -140,3 +140,11 @@ def export_user_scores(user: User) -> list[dict]:
              "comment": a.comment,
              "scores": {s.criterion.name: s.value for s in a.scores},
              "scored_at": a.scored_at.isoformat() if a.scored_at else None} for a in rows]
+
+
+def forget_juror(user: User) -> None:
+    """Account deletion: the juror's comments go; the scores stay, as the results rest on
+    them, tied to the now anonymous account."""
+    from sqlalchemy import update
+    db.session.execute(update(JuryAssignment).where(JuryAssignment.juror_id == user.id)
+                       .values(comment=""))
