@@ -51,6 +51,62 @@ def badges(slug, layout, out):
     click.echo(f"{len(regs)} badges written to {out}.")
 
 
+@camp_cli.command("booklet")
+@click.argument("slug")
+@click.option("--out", default=None, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the PDF (default: SLUG-prototypes.pdf).")
+@click.option("--locale", default=None, help="Language of the booklet (default: the "
+              "site's default).")
+def booklet(slug, out, locale):
+    """Render the booklet of a camp's submitted prototypes to one PDF."""
+    from flask import current_app
+    from flask_babel import force_locale
+    from camp.camps.services import camp_by_slug
+    from camp.gallery.pdf import booklet_prototypes, render_booklet_pdf
+    camp = camp_by_slug(slug)
+    if camp is None:
+        raise click.ClickException(f"No camp with the address {slug!r}.")
+    prototypes = booklet_prototypes(camp)
+    if not prototypes:
+        raise click.ClickException(f"No submitted prototype in {slug!r}.")
+    out = out or f"{camp.slug}-prototypes.pdf"
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base), \
+            force_locale(locale or current_app.config.get("DEFAULT_LOCALE", "da")):
+        pdf = render_booklet_pdf(camp, prototypes)
+    with open(out, "wb") as fh:
+        fh.write(pdf)
+    click.echo(f"{len(prototypes)} prototypes written to {out}.")
+
+
+@camp_cli.command("send-reminders")
+@click.option("--today", default=None, help="The day to remind for, YYYY-MM-DD (default: "
+              "today in the default time zone).")
+def send_reminders(today):
+    """E-mail the reminders that are due (reviews, overdue milestones, commitments up for
+    review). Safe to run from cron: each reminder is sent once."""
+    from datetime import date, datetime
+    from flask import current_app
+    from camp.i18n import zone
+    from camp.trials.reminders import send_due_reminders
+    if today:
+        try:
+            day = date.fromisoformat(today)
+        except ValueError:
+            raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--today") from None
+    else:
+        day = datetime.now(zone(current_app.config["DEFAULT_TIMEZONE"])).date()
+    counts = send_due_reminders(day)
+    for line in counts.sent:
+        click.echo(f"Sent: {line}")
+    click.echo(f"{day.isoformat()}: {counts.reviews} review, {counts.milestones} milestone "
+               f"and {counts.commitments} commitment reminders sent ({counts.emails} "
+               f"e-mails).")
+    if counts.failed:
+        raise click.ClickException(f"{counts.failed} reminders could not be sent; the next "
+                                   "run tries them again.")
+
+
 from camp.demo import register_demo_commands  # noqa: E402
 
 register_demo_commands(camp_cli)
