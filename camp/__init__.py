@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from camp.tickets.views import bp as tickets_bp
     from camp.trials.evaluation_views import bp as trial_evaluation_bp
     from camp.trials.progress_views import bp as trial_progress_bp
+    from camp.trials.report_views import bp as trial_reports_bp
     from camp.trials.views import bp as trials_bp
     from camp.web import bp as web_bp
 
@@ -71,7 +72,7 @@ def register_blueprints(app: Flask) -> None:
                checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp,
                prototypes_bp, feedback_bp, judging_bp, votes_bp, gallery_bp, booklets_bp,
                charters_bp, charter_versions_bp, trials_bp, trial_progress_bp,
-               trial_evaluation_bp):
+               trial_evaluation_bp, trial_reports_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api
