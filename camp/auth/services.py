@@ -186,7 +186,14 @@ def export_user_data(user: User) -> dict:
         "peoples_choice_votes": _votes(user),
         "prototype_work": _prototype_work(user, iso),
         **_teams(user),
+        **_charter_drafting(user),
     }
+
+
+def _charter_drafting(user: User) -> dict:
+    """Charter proposals, comments and stances (issue 8, part D)."""
+    from camp.charters.proposals import export_user_charters
+    return export_user_charters(user)
 
 
 def _teams(user: User) -> dict:

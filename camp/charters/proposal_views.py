@@ -7,7 +7,7 @@ from camp.charters import comments, forms, proposals, services
 from camp.charters.models import CharterComment, Clause, Proposal, ProposalKind, \
     ProposalStatus, Section
 from camp.charters.views import bp, load_charter, require
-from camp.errors import DomainError
+from camp.errors import Conflict, DomainError
 from camp.extensions import db
 from camp.mail import send_email
 from camp.permissions import can
@@ -293,7 +293,8 @@ def decide(charter_slug, proposal_id):
             show_domain_error(form, exc)
             charter = services.charter_by_slug(charter_slug, with_text=True)
             proposal = db.session.get(Proposal, proposal_id)
-            return _proposal_page(charter, proposal, decision_form=form, status=exc.status)
+            return _proposal_page(charter, proposal, decision_form=form,
+                                  status=409 if isinstance(exc, Conflict) else 200)
         db.session.commit()
         notify_decision(proposal)
         flash(_l("The proposal is accepted and the charter has a new version.")

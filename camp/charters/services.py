@@ -346,6 +346,7 @@ def move_section(actor, charter: Charter, section: Section, direction: str,
         raise DomainError(_l("The section cannot move further that way."))
     _bump(charter)
     db.session.flush()
+    db.session.expire(charter, ["sections"])
     return section
 
 
@@ -403,6 +404,7 @@ def insert_clause(section: Section, text: str, after: Clause | None = None,
         obj.position = position
     section.clauses.append(clause)
     db.session.flush()
+    db.session.expire(section, ["clauses"])  # read again in the order of the positions
     return clause
 
 
@@ -447,6 +449,7 @@ def move_clause(actor, charter: Charter, clause: Clause, direction: str,
         obj.position = position
     _bump(charter)
     db.session.flush()
+    db.session.expire(section, ["clauses"])
     return clause
 
 
