@@ -186,6 +186,7 @@ def export_user_data(user: User) -> dict:
         "peoples_choice_votes": _votes(user),
         "prototype_work": _prototype_work(user, iso),
         **_teams(user),
+        **_trial_progress(user),
         **_charter_drafting(user),
     }
 
@@ -199,6 +200,11 @@ def _charter_drafting(user: User) -> dict:
 def _teams(user: User) -> dict:
     from camp.teams.organise import export_user_teams
     return export_user_teams(user)
+
+
+def _trial_progress(user: User) -> dict:
+    from camp.trials.followers import export_user_data as export_trial_progress
+    return export_trial_progress(user)  # trials followed, trial updates written
 
 
 def _prototype_work(user: User, iso) -> list[dict]:
@@ -277,6 +283,8 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(delete(ChallengeOwner).where(ChallengeOwner.user_id == user.id))
     from camp.teams.organise import forget_user
     forget_user(user)  # out of teams (the lead handed on), join requests, the board
+    from camp.trials.followers import forget_user as stop_following
+    stop_following(user)  # follows no trial: no more e-mail, no unsubscribe tokens
     from camp.judging.scoring import forget_juror
     forget_juror(user)  # the jury comments go; the scores stay for the results
     db.session.execute(delete(Invitation).where(Invitation.email == user.email,
