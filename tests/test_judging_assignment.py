@@ -272,3 +272,26 @@ def test_manage_page_constant_queries(client, login, query_counter):
     with query_counter() as n:
         assert client.get(_manage(w)).status_code == 200
     assert n() == few
+
+
+def test_a_juror_who_left_the_jury_no_longer_counts(client, login):
+    w = jury_world(jurors=("KL", "INSP", "Via", "DTU"))
+    services.assign_automatically(w.organiser, w.camp, 2)
+    db.session.commit()
+    gone = w.jurors[1]
+    before = {p for j, p in _pairs(w.camp) if j == gone.id}
+    assert before
+    from camp.camps.models import Membership
+    db.session.execute(db.delete(Membership).where(Membership.user_id == gone.id))
+    db.session.commit()
+    login(w.organiser)
+    page = client.get(_manage(w)).get_data(as_text=True)
+    assert "No longer on the jury: cannot score" in page
+    result = services.assign_automatically(w.organiser, w.camp, 2)
+    db.session.commit()
+    # Each of the prototypes they had gets someone else; their rows stay (with the scores).
+    assert {a.prototype_id for a in result.added} == before
+    assert all(a.juror_id != gone.id for a in result.added)
+    pairs = _pairs(w.camp)
+    for p in before:
+        assert len({j for j, pid in pairs if pid == p and j != gone.id}) == 2

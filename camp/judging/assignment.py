@@ -99,8 +99,8 @@ def plan_assignments(prototypes: Iterable[PrototypeInfo], jurors: Iterable[Juror
     order = sorted(prototypes, key=lambda p: (len(eligible[p.id]), p.id))
     added = []
     for p in order:
-        # Every assignment counts for the prototype, also of a juror no longer on the jury.
-        have = sum(1 for _j, pid in taken if pid == p.id)
+        # Only jurors still on the jury count: someone who left can no longer score.
+        have = sum(1 for j in jurors if (j.id, p.id) in taken)
         while have < per_prototype:
             candidates = [j for j in eligible[p.id] if (j.id, p.id) not in taken]
             if not candidates:
@@ -124,10 +124,11 @@ class Shortfall:
 def shortfalls(prototypes: Iterable[PrototypeInfo], jurors: Iterable[JurorInfo],
                existing: Iterable[tuple[int, int]], per_prototype: int = 2
                ) -> list[Shortfall]:
-    """The prototypes with fewer than `per_prototype` jurors, with how many jurors are
-    eligible at all and who is excluded and why."""
+    """The prototypes with fewer than `per_prototype` jurors (on the jury), with how many
+    jurors are eligible at all and who is excluded and why."""
     jurors = sorted(jurors, key=lambda j: j.id)
-    per = Counter(pid for _j, pid in set(existing))
+    ids = {j.id for j in jurors}
+    per = Counter(pid for jid, pid in set(existing) if jid in ids)
     out = []
     for p in prototypes:
         if per[p.id] >= per_prototype:
@@ -270,6 +271,7 @@ class Assigned:
     juror: User
     scored: int  # criteria scored
     conflict: Conflict | None  # an assignment made before an organisation changed
+    on_jury: bool = True  # False: the juror has left the jury and cannot score
 
 
 @dataclass
@@ -321,7 +323,8 @@ def overview(camp: Camp, per_prototype: int = 2) -> Overview:
         done[a.juror_id] += complete
         info = infos.get(a.prototype_id)
         found = conflict(juror_info(a.juror), info) if info is not None else None
-        per_proto.setdefault(a.prototype_id, []).append(Assigned(a, a.juror, scored, found))
+        per_proto.setdefault(a.prototype_id, []).append(
+            Assigned(a, a.juror, scored, found, a.juror_id in by_id))
     rows = []
     for p in prototypes:
         assigned = sorted(per_proto.get(p.id, []), key=lambda x: (x.juror.name, x.juror.id))
