@@ -7,10 +7,12 @@ from PIL import Image
 from pypdf import PdfReader
 
 from camp.camps.models import CampStatus
+from camp.db import utcnow
 from camp.extensions import db
 from camp.gallery import pdf
 from camp.prototypes import files
 from camp.prototypes.models import PrototypeStatus
+from camp.teams.models import TeamMember
 from tests.factories import make_camp, make_challenge, make_prototype, make_team, make_user
 
 
@@ -58,10 +60,37 @@ def world(status=PrototypeStatus.submitted, **prototype_kw):
                 member=member, team=team, prototype=prototype)
 
 
+def _judge_and_vote(w, publish=True):
+    """A juror scores the prototype 4 of 5 on the one criterion (75 of 100); two votes."""
+    from camp.judging.models import Criterion, JuryAssignment, Score, Vote
+    camp, p = w["camp"], w["prototype"]
+    criterion = Criterion(camp_id=camp.id, name="Value created", weight=1, scale_max=5)
+    assignment = JuryAssignment(camp_id=camp.id, juror_id=make_user().id, prototype_id=p.id)
+    db.session.add_all([criterion, assignment])
+    db.session.flush()
+    db.session.add(Score(assignment_id=assignment.id, criterion_id=criterion.id, value=4))
+    for _ in range(2):
+        db.session.add(Vote(camp_id=camp.id, voter_id=make_user().id, prototype_id=p.id))
+    if publish:
+        camp.jury_results_published_at = camp.votes_published_at = utcnow()
+    db.session.commit()
+
+
+def test_results_show_only_once_published(app):
+    w = world()
+    _judge_and_vote(w, publish=False)
+    assert pdf.published_results(w["camp"]) == {}
+    w["camp"].votes_published_at = utcnow()
+    db.session.commit()
+    with force_locale("en"):
+        assert pdf.published_results(w["camp"]) == {
+            w["prototype"].id: [("People's choice", "2 votes, rank 1")]}
+
+
 def test_the_page_holds_what_the_owner_needs_for_a_meeting(app, client, tmp_path):
     w = world()
     files.add(w["lead"], w["prototype"], _png(), "sketch.png")
-    db.session.commit()
+    _judge_and_vote(w)
     p = w["prototype"]
     client.post("/language", data={"lang": "en"})
     res = client.get(f"/camps/{w['camp'].slug}/prototypes/{p.id}.pdf")  # anonymous: public
@@ -70,7 +99,6 @@ def test_the_page_holds_what_the_owner_needs_for_a_meeting(app, client, tmp_path
     assert res.headers["Content-Disposition"] == \
         f'attachment; filename="visiting-friend-on-wheels-{p.id}.pdf"'
     body = res.get_data()
-    (tmp_path.parent / "normal.pdf").write_bytes(body)
     assert pages(body) == 1
     text = " ".join(pdf_text(tmp_path, body).split())
     for expected in ["Samskab Roskilde 2031", 'Visiting friend "on wheels"',
@@ -85,7 +113,8 @@ def test_the_page_holds_what_the_owner_needs_for_a_meeting(app, client, tmp_path
                      "What a trial would need", "Two home care groups for three months.",
                      "Next steps", "Meeting with the head of elderly care.",
                      "https://example.org/visiting-friend", "https://example.org/video",
-                     "Revision 1", f"/camps/{w['camp'].slug}/prototypes/{p.id}"]:
+                     "Revision 1", f"/camps/{w['camp'].slug}/prototypes/{p.id}",
+                     "75 of 100, rank 1 of 1", "2 votes, rank 1"]:
         assert expected in text, expected
     assert "Draft" not in text
     # The cover's thumbnail is embedded in the page.
@@ -138,14 +167,13 @@ def test_long_texts_are_cut_to_one_page_and_nothing_is_fetched(app, monkeypatch,
               next_steps=long_md + " THE-VERY-END",
               links="\n".join(f"https://example.org/{'x' * 90}/{i}" for i in range(10)))
     for i in range(14):
-        db.session.add(__import__("camp.teams.models", fromlist=["TeamMember"]).TeamMember(
+        db.session.add(TeamMember(
             team_id=w["team"].id, camp_id=w["camp"].id,
             user_id=make_user(name=f"Member {i}", locale="en").id))
     db.session.commit()
     db.session.expire_all()
     with app.test_request_context(), force_locale("en"):
         body = pdf.render_prototype_pdf(w["prototype"])
-    (tmp_path.parent / "long.pdf").write_bytes(body)
     assert pages(body) == 1
     text = " ".join(pdf_text(tmp_path, body).split())
     assert "…" in text and "THE-VERY-END" not in text

@@ -147,8 +147,31 @@ def cover_uri(f: PrototypeFile | None) -> str | None:
     return f"data:{mimetype};base64,{base64.b64encode(data).decode()}"
 
 
-def page_of(prototype: Prototype, people: dict | None = None) -> Page:
-    """The page's values: the last submitted revision, else the draft."""
+def published_results(camp) -> dict[int, list[tuple[str, str]]]:
+    """prototype id -> [(label, text)] of the jury's and the people's choice results, each
+    only once the organisers have published it (a fixed number of queries)."""
+    from flask_babel import format_decimal, gettext, ngettext
+    out: dict[int, list[tuple[str, str]]] = {}
+    if camp.jury_results_published_at is not None:
+        from camp.judging.results import jury_results
+        rows = [r for r in jury_results(camp) if r.scored]
+        for r in rows:
+            out.setdefault(r.prototype.id, []).append((gettext("Jury result"), gettext(
+                "%(mean)s of 100, rank %(rank)s of %(count)s",
+                mean=format_decimal(round(r.mean, 1)), rank=r.rank, count=len(rows))))
+    if camp.votes_published_at is not None:
+        from camp.judging.votes import results
+        for r in results(camp):
+            out.setdefault(r.prototype.id, []).append((gettext("People's choice"), ngettext(
+                "%(num)s vote, rank %(rank)s", "%(num)s votes, rank %(rank)s", r.votes,
+                rank=r.rank)))
+    return out
+
+
+def page_of(prototype: Prototype, people: dict | None = None,
+            results: dict[int, list[tuple[str, str]]] | None = None) -> Page:
+    """The page's values: the last submitted revision, else the draft; the published
+    results (computed for the whole camp unless given)."""
     from camp.teams.services import people as people_of
     last = prototype.revisions[-1] if prototype.revisions else None
     data = last.data if last is not None else snapshot(prototype)
@@ -183,6 +206,8 @@ def page_of(prototype: Prototype, people: dict | None = None) -> Page:
         submitted_at=last.submitted_at if last is not None else None,
         cover=cover_uri(cover),
         cover_alt=cover.display_name if cover is not None else "",
+        results=(published_results(prototype.camp) if results is None else results
+                 ).get(prototype.id, []),
     )
 
 
@@ -261,7 +286,8 @@ def render_booklet_pdf(camp, prototypes: list[Prototype] | None = None, progress
     from pypdf import PdfReader, PdfWriter
     prototypes = booklet_prototypes(camp) if prototypes is None else prototypes
     people = people_of(camp.id, {m.user_id for p in prototypes for m in p.team.members})
-    pages = [page_of(p, people) for p in prototypes]
+    results = published_results(camp)
+    pages = [page_of(p, people, results) for p in prototypes]
     static = _static()
 
     def cover(cover_pages: int) -> bytes:
