@@ -3,10 +3,12 @@ import os
 
 from flask import Flask
 
+from camp.app import CampFlask
+
 
 def create_app(test_config=None) -> Flask:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    app = Flask(__name__, instance_relative_config=True,
+    app = CampFlask(__name__, instance_relative_config=True,
                 template_folder=os.path.join(root, "templates"),
                 static_folder=os.path.join(root, "static"))
     if test_config and test_config.get("TESTING"):

@@ -67,11 +67,17 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
+
+
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    # A view may set its own (uploads set a stricter CSP): added only where missing, with
+    # one pass over the headers rather than one per header.
+    present = {key.lower() for key, _value in response.headers.items()}
+    for key, value in SECURITY_HEADERS:
+        if key.lower() not in present:
+            response.headers.add(key, value)
     return response
 
 

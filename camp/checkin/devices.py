@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from camp.audit import record
 from camp.camps.models import Camp
@@ -14,6 +14,7 @@ from camp.checkin.models import CheckinEvent, Device
 from camp.db import begin_write, utcnow
 from camp.errors import DomainError
 from camp.extensions import db
+from camp.rawsql import Prepared, Raw
 
 MAX_HOURS = 24 * 14
 # Write last_seen_at at most once a minute; a busy door should not rewrite it on every scan.
@@ -54,7 +55,7 @@ def device_for_token(token: str | None) -> Device | None:
 # The API's hot path: the device behind a token and the camp the request names, in one
 # statement. The camp is joined by slug, not through the device, so "no such camp" and
 # "another camp" can be told apart (404/403) from "no such device" (401).
-SCANNER = (
+SCANNER = Prepared(
     select(Device.id.label("device_id"), Device.camp_id.label("device_camp_id"),
            Device.revoked_at, Device.expires_at, Device.last_seen_at,
            Camp.id.label("camp_id"), Camp.starts_at.label("camp_starts_at"))
@@ -62,29 +63,32 @@ SCANNER = (
     .where(Device.token_hash == bindparam("token_hash")))
 
 
-def scanner_for_token(token: str | None, slug: str, conn: Connection | None = None):
+TOUCH = Prepared(update(Device.__table__).where(Device.__table__.c.id == bindparam("device_id"))
+                 .values(last_seen_at=bindparam("now")))
+
+
+def scanner_for_token(token: str | None, slug: str, conn: Raw | None = None):
     """A SCANNER row if the token's device may still scan (checked on every request: a
     revoked or expired device is refused at once), else None. camp_id is None when no camp
     has this slug. Reads through `conn`, or the session's connection."""
     if not token or len(token) > 100:
         return None
-    row = (conn or db.session.connection()).execute(
-        SCANNER, {"token_hash": hash_token(token), "slug": slug}).first()
+    row = (conn or Raw.of(db.session.connection())).first(
+        SCANNER, {"token_hash": hash_token(token), "slug": slug})
     if row is None or row.revoked_at is not None or not utcnow() < row.expires_at:
         return None  # the same rule as Device.usable
     return row
 
 
-def touch_scanner(row, conn: Connection | None = None) -> None:
+def touch_scanner(row, conn: Raw | None = None) -> None:
     """touch() for a SCANNER row, without loading the device. `conn`, if given, is in a
     writer's transaction; else the session's is made one when there is something to write."""
     now = utcnow()
     if row.last_seen_at is None or now - row.last_seen_at > SEEN_EVERY:
         if conn is None:
             begin_write(db.session)
-            conn = db.session.connection()
-        conn.execute(update(Device.__table__).where(Device.__table__.c.id == row.device_id)
-                     .values(last_seen_at=now))
+            conn = Raw.of(db.session.connection())
+        conn.execute(TOUCH, {"device_id": row.device_id, "now": now})
 
 
 def touch(device: Device) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -16,6 +16,7 @@ from camp.checkin.models import CheckinEvent, Direction, ScanResult
 from camp.db import begin_write, utcnow
 from camp.errors import DomainError
 from camp.extensions import db
+from camp.rawsql import Prepared, Raw
 from camp.registrations.models import Registration, RegistrationStatus
 from camp.tickets.services import plausible_secret
 
@@ -71,7 +72,7 @@ def ticket_secret(raw: str) -> str:
 _last = aliased(CheckinEvent, name="last_admission")
 _PERSON = (Registration.name, Registration.organisation, Registration.actor_type,
            Registration.diet, Registration.accessibility)
-TICKET_WITH_LAST_ADMISSION = (
+TICKET_WITH_LAST_ADMISSION = Prepared(
     select(Registration.id, Registration.camp_id, Registration.status, *_PERSON,
            _last.id.label("last_id"), _last.direction.label("last_direction"),
            _last.at.label("last_at"))
@@ -79,7 +80,7 @@ TICKET_WITH_LAST_ADMISSION = (
         CheckinEvent.registration_id == Registration.id, CheckinEvent.admitted.is_(True))
         .order_by(CheckinEvent.id.desc()).limit(1).scalar_subquery())
     .where(Registration.ticket_secret == bindparam("secret")))
-STORED_ANSWER = (
+STORED_ANSWER = Prepared(
     select(CheckinEvent.id, CheckinEvent.camp_id, CheckinEvent.result, CheckinEvent.admitted,
            CheckinEvent.at, CheckinEvent.direction, CheckinEvent.override_reason,
            CheckinEvent.registration_id, *_PERSON)
@@ -88,10 +89,13 @@ STORED_ANSWER = (
 EVENTS = CheckinEvent.__table__
 # The unique nonce is the idempotency check: a retry or replay inserts nothing (no error,
 # no savepoint) and RETURNING gives no id. SQLite >= 3.35 and PostgreSQL both do this.
+_EVENT_COLUMNS = ["camp_id", "registration_id", "scanned", "direction", "result", "admitted",
+                  "override_reason", "nonce", "user_id", "device_id", "scanned_at", "at"]
 INSERT_EVENT = {
-    name: insert(EVENTS).on_conflict_do_nothing(index_elements=["nonce"])
-    .returning(EVENTS.c.id) for name, insert in (("sqlite", sqlite_insert),
-                                                  ("postgresql", postgresql_insert))}
+    name: Prepared(insert(EVENTS).on_conflict_do_nothing(index_elements=["nonce"])
+                   .returning(EVENTS.c.id), _EVENT_COLUMNS)
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
+LOCK_CAMP = Prepared(select(Camp.id).where(Camp.id == bindparam("camp_id")).with_for_update())
 
 
 def _person(row) -> dict:
@@ -120,14 +124,14 @@ def _judge(camp_id: int, starts_at: datetime, reg, direction: Direction, now: da
     return ScanResult.ok
 
 
-def record(conn: Connection, camp_id: int, starts_at: datetime, raw: str,
+def record(conn: Raw, camp_id: int, starts_at: datetime, raw: str,
            direction: Direction, nonce: str, *, user_id: int | None = None,
            device_id: int | None = None, override_reason: str = "",
            scanned_at: datetime | None = None) -> Answer:
     """Record one scan for this camp and answer it.
 
     `conn` is in a writer's transaction (on SQLite BEGIN IMMEDIATE: the session after
-    begin_write(), or a connection begun with sqlite_immediate); the caller commits.
+    begin_write(), or a raw connection that began it); the caller commits.
     """
     nonce = (nonce or "").strip()
     if not 8 <= len(nonce) <= 64:
@@ -137,11 +141,11 @@ def record(conn: Connection, camp_id: int, starts_at: datetime, raw: str,
     if dialect != "sqlite":
         # Lock the camp row so two scanners admitting one ticket queue up. (On SQLite the
         # IMMEDIATE transaction already holds the only write lock.)
-        conn.execute(select(Camp.id).where(Camp.id == camp_id).with_for_update())
+        conn.execute(LOCK_CAMP, {"camp_id": camp_id})
 
     now = utcnow()
     secret = ticket_secret(raw)
-    reg = conn.execute(TICKET_WITH_LAST_ADMISSION, {"secret": secret}).first() \
+    reg = conn.first(TICKET_WITH_LAST_ADMISSION, {"secret": secret}) \
         if plausible_secret(secret) else None
     result = _judge(camp_id, starts_at, reg, direction, now)
     admitted = result == ScanResult.ok
@@ -150,12 +154,12 @@ def record(conn: Connection, camp_id: int, starts_at: datetime, raw: str,
             raise DomainError(_l("This answer cannot be overridden."))
         admitted = True
     known = reg is not None and result != ScanResult.wrong_camp  # never show another camp's
-    event_id = conn.execute(INSERT_EVENT[dialect], {
+    event_id = conn.scalar(INSERT_EVENT[dialect], {
         "camp_id": camp_id, "registration_id": reg.id if known else None,
         "scanned": (raw or "")[:120], "direction": direction, "result": result,
         "admitted": admitted, "override_reason": override_reason if admitted else "",
         "nonce": nonce, "user_id": user_id, "device_id": device_id,
-        "scanned_at": scanned_at or now, "at": now}).scalar()
+        "scanned_at": scanned_at or now, "at": now})
     if event_id is None:
         return _replayed(conn, camp_id, nonce)
     # The admission that makes this a repeat (or, for an exit or re-entry, the one before).
@@ -167,8 +171,8 @@ def record(conn: Connection, camp_id: int, starts_at: datetime, raw: str,
                   earlier_at=reg.last_at if repeat else None)
 
 
-def _replayed(conn: Connection, camp_id: int, nonce: str) -> Answer:
-    seen = conn.execute(STORED_ANSWER, {"nonce": nonce}).one()
+def _replayed(conn: Raw, camp_id: int, nonce: str) -> Answer:
+    seen = conn.first(STORED_ANSWER, {"nonce": nonce})
     if seen.camp_id != camp_id:
         raise DomainError(_l("The scan has no valid identifier. Reload the page."))
     return Answer(seen.result, seen.admitted, seen.id, seen.at, seen.direction,
@@ -180,7 +184,7 @@ def scan(camp: Camp, raw: str, direction: Direction, nonce: str, *, actor=None, 
          override_reason: str = "", scanned_at: datetime | None = None) -> Scan:
     """Record one scan and answer it with ORM objects (the scanner page). Commits nothing."""
     begin_write(db.session)
-    answer = record(db.session.connection(), camp.id, camp.starts_at, raw, direction, nonce,
+    answer = record(Raw.of(db.session.connection()), camp.id, camp.starts_at, raw, direction, nonce,
                     user_id=getattr(actor, "id", None), device_id=getattr(device, "id", None),
                     override_reason=override_reason, scanned_at=scanned_at)
     get = db.session.get
