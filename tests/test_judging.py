@@ -313,3 +313,25 @@ def test_personal_data_export_and_erasure_of_a_juror(app):
     db.session.commit()
     a = db.session.get(JuryAssignment, w.mine.id)
     assert a.comment == "" and _scores(w.mine.id) == {w.value.id: 4, w.feasible.id: 9}
+
+
+def test_the_same_scores_saved_twice_at_once_store_one_row_each(app):
+    """A double submit of the scoring form: both saves succeed, one Score per criterion."""
+    from camp.camps.models import Camp
+    from tests.concurrency import run_at_once
+    w = world()
+    ids = SimpleNamespace(camp=w.camp.id, anna=w.anna.id, mine=w.mine.id, value=w.value.id,
+                          feasible=w.feasible.id)
+    db.session.remove()
+
+    def save(value):
+        def job():
+            from camp.auth.models import User
+            scoring.save_scores(db.session.get(User, ids.anna), db.session.get(Camp, ids.camp),
+                                db.session.get(JuryAssignment, ids.mine),
+                                {ids.value: value, ids.feasible: 6})
+        return job
+    assert run_at_once(app, [save(3), save(4)]) == ["ok", "ok"]
+    stored = _scores(ids.mine)
+    assert stored[ids.feasible] == 6 and stored[ids.value] in (3, 4)
+    assert len(db.session.execute(select(Score)).scalars().all()) == 2
