@@ -185,6 +185,7 @@ def export_user_data(user: User) -> dict:
         "charter_signatures": _charter_signatures(user),
         "peoples_choice_votes": _votes(user),
         "prototype_work": _prototype_work(user, iso),
+        **_trials(user),
         **_teams(user),
         **_trial_progress(user),
         **_charter_drafting(user),
@@ -242,6 +243,11 @@ def _votes(user: User) -> list[dict]:
     return export_user_votes(user)
 
 
+def _trials(user: User) -> dict:
+    from camp.trials.parties import export_user_trials
+    return export_user_trials(user)
+
+
 def _owned_challenges(user: User, iso) -> list[dict]:
     from camp.challenges.models import ChallengeOwner
     rows = db.session.execute(
@@ -283,6 +289,8 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(delete(ChallengeOwner).where(ChallengeOwner.user_id == user.id))
     from camp.teams.organise import forget_user
     forget_user(user)  # out of teams (the lead handed on), join requests, the board
+    from camp.trials.parties import forget_user as forget_trial_contact
+    forget_trial_contact(user)  # no longer a trial party's contact; the contract stays
     from camp.trials.followers import forget_user as stop_following
     stop_following(user)  # follows no trial: no more e-mail, no unsubscribe tokens
     from camp.judging.scoring import forget_juror
