@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from camp.camps.models import Camp
@@ -221,10 +222,15 @@ def follow_up(camp: Camp, today: date | None = None, now: datetime | None = None
 
 
 def summary(f: FollowUp):
-    """ "Of 12 prototypes, 5 went into a trial: 2 scaled up, 1 stopped." """
-    parts = [f"{n} {str(STATUS_LABELS[s]).lower()}" for s, n in f.by_status.items() if n]
+    """ "Of 12 prototypes, 5 went into a trial: 2 scaled up, 1 stopped, 2 running." """
+    if not f.prototypes:
+        return _l("No prototype has been submitted in this camp yet.")
     if not f.in_trial:
-        return _l("Of %(total)s prototypes, none has gone into a trial yet.",
-                  total=f.prototypes)
-    return _l("Of %(total)s prototypes, %(in_trial)s went into a trial: %(parts)s.",
-              total=f.prototypes, in_trial=f.in_trial, parts=", ".join(parts))
+        return lazy_ngettext("Of %(num)s prototype, none has gone into a trial yet.",
+                             "Of %(num)s prototypes, none has gone into a trial yet.",
+                             f.prototypes)
+    parts = ", ".join(f"{n} {str(STATUS_LABELS[s]).lower()}"
+                      for s, n in f.by_status.items() if n)
+    return lazy_ngettext("Of %(num)s prototype, %(in_trial)s went into a trial: %(parts)s.",
+                         "Of %(num)s prototypes, %(in_trial)s went into a trial: %(parts)s.",
+                         f.prototypes, in_trial=f.in_trial, parts=parts)

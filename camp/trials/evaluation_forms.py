@@ -25,6 +25,9 @@ def _scale_required(form, field):
                                     min=ev.SCALE_MIN, max=ev.SCALE_MAX)))
 
 
+_scale_required.field_flags = {"required": True}
+
+
 def _scale(label, low, high, description=None) -> RadioField:
     choices = []
     for n in range(ev.SCALE_MIN, ev.SCALE_MAX + 1):

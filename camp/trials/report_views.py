@@ -1,10 +1,13 @@
 """The owner's dashboard, the organisers' follow-up overview, and the reports (PDF, CSV,
 JSON) on a trial and on a camp's follow-up."""
+from datetime import datetime
+
 from flask import Blueprint, Response, jsonify, render_template, request
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_login import current_user, login_required
 
 from camp.csvfile import csv_response
+from camp.i18n import zone
 from camp.trials import dashboards
 from camp.trials import reports as services
 from camp.trials.evaluation_views import load_trial
@@ -12,6 +15,17 @@ from camp.trials.models import TrialStatus
 from camp.web import load_camp
 
 bp = Blueprint("trial_reports", __name__)
+
+
+@bp.app_template_filter("day")
+def day(value, tz: str | None = None) -> str:
+    """A date in the reader's language ("25. september 2026"); a moment as its day in the
+    time zone `tz`; "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone(tz)).date()
+    return format_date(value, format="long")
 
 
 # --- Dashboards ---------------------------------------------------------------------------
@@ -37,7 +51,7 @@ def follow_up(slug):
     else:
         status = ""
     return render_template("trial_reports/follow_up.html", camp=camp, follow=follow,
-                           rows=rows, status=status, summary=dashboards.summary(follow),
+                           rows=rows, chosen=status, summary=dashboards.summary(follow),
                            labels=dashboards.STATUS_LABELS)
 
 
