@@ -2,23 +2,12 @@
 own page (prototypes.show)."""
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from camp.gallery import forms, queries
 from camp.permissions import can
 from camp.web import load_camp
 
 bp = Blueprint("gallery", __name__)
-
-
-def _jury_results_url(camp):
-    """The jury's results, once published (or for organisers); that page is judging's."""
-    if not can(current_user, "judging.results", camp):
-        return None
-    try:
-        return url_for("judging.results", slug=camp.slug)
-    except BuildError:
-        return None
 
 
 @bp.get("/camps/<slug>/gallery/")
@@ -35,4 +24,5 @@ def index(slug):
         "gallery/index.html", camp=camp, form=form, filters=filters, page=page,
         votes_url=url_for("votes.results", slug=camp.slug)
         if can(current_user, "vote.results", camp) else None,
-        jury_url=_jury_results_url(camp))
+        jury_url=url_for("judging.results", slug=camp.slug)
+        if can(current_user, "judging.results", camp) else None)
