@@ -150,6 +150,11 @@ def seed_demo() -> Camp:
     seed_sprint_prototypes(past, participants[1:31], [owner, _user(
         "soeren.skanderborg@example.dk", "Søren Skov", "Skanderborg Kommune",
         ActorType.administrator)])
+    from camp.demo_judging import seed_sprint_judging
+    seed_sprint_judging(past, organiser, [people["jury@samskab.dk"], _user(
+        "karen.juul@example.dk", "Karen Juul", "Roskilde Universitet", ActorType.researcher),
+        _user("omar.haddad@example.dk", "Omar Haddad", "KL", ActorType.administrator)],
+        participants[1:31], rng)
     return camp
 
 
