@@ -132,7 +132,7 @@ def test_stances_change_and_counts_show(client, login):
     client.post(url(w, f"proposals/{p.id}/stance"), data={"stance": "support"})
     client.post(url(w, f"proposals/{p.id}/stance"), data={"stance": "oppose"})
     page = client.get(url(w, f"proposals/{p.id}")).get_data(as_text=True)
-    assert "1 supports" in page and "1 opposes" in page and "You oppose this proposal." in page
+    assert "1 supporter" in page and "1 opponent" in page and "You oppose this proposal." in page
     assert db.session.execute(select(Stance.user_id, Stance.value).order_by(Stance.user_id)
                               ).all() == [(w.supporter.id, 1), (w.opponent.id, -1)]
     client.post(url(w, f"proposals/{p.id}/stance"), data={"stance": "clear"})
