@@ -155,6 +155,8 @@ def seed_demo() -> Camp:
         "karen.juul@example.dk", "Karen Juul", "Roskilde Universitet", ActorType.researcher),
         _user("omar.haddad@example.dk", "Omar Haddad", "KL", ActorType.administrator)],
         participants[1:31], rng)
+    from camp.demo_trials import seed_sprint_trials
+    seed_sprint_trials(past, participants)
     return camp
 
 
