@@ -101,6 +101,7 @@ def test_a_prototype_without_a_trial_is_shown_as_such(client, login):
     login(owner)
     page = client.get("/me/trials", headers=EN).get_data(as_text=True)
     assert "Uden forsøg" in page and "not in a trial" in page
+    assert "Start a trial" in page
     assert "None of your challenges' prototypes has gone into a trial yet." in page
 
 

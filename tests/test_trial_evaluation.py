@@ -409,3 +409,19 @@ def test_the_panel_on_the_trial_page(app, client, login):
     assert "Midtvejs" in html and "1 of 3 parties have answered" in html
     assert "Answer for" not in html            # anonymous: nothing to answer
     assert "Report (PDF)" not in html
+
+
+def test_the_trial_page_shows_the_panel(client, login):
+    w = trial_world()
+    login(w.citizen)
+    page = client.get(f"/trials/{w.trial.id}", headers={"Accept-Language": "en"}
+                      ).get_data(as_text=True)
+    assert 'id="evaluation-heading"' in page and "0 of 3 parties have answered" in page
+    assert _answer_url(w, w.citizen_party) in page
+    assert _answer_url(w, w.frontline_party) not in page
+    assert "Report (PDF)" not in page
+    login(w.owner)
+    page = client.get(f"/trials/{w.trial.id}", headers={"Accept-Language": "en"}
+                      ).get_data(as_text=True)
+    assert _answer_url(w, w.owner_party) in page
+    assert f"/trials/{w.trial.id}/report.pdf" in page

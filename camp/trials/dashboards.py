@@ -19,17 +19,9 @@ from camp.db import utcnow
 from camp.extensions import db
 from camp.i18n import zone
 from camp.prototypes.models import Prototype, PrototypeStatus
+from camp.trials.labels import STATUS_CLASSES, STATUS_LABELS
 from camp.trials.models import Milestone, Review, Trial, TrialPrototype, TrialStatus
 
-STATUS_LABELS = {
-    TrialStatus.idea: _l("Idea"),
-    TrialStatus.planned: _l("Planned"),
-    TrialStatus.running: _l("Running"),
-    TrialStatus.evaluating: _l("Evaluating"),
-    TrialStatus.scaled_up: _l("Scaled up"),
-    TrialStatus.adapted: _l("Adapted"),
-    TrialStatus.stopped: _l("Stopped"),
-}
 OUTCOMES = frozenset({TrialStatus.scaled_up, TrialStatus.adapted, TrialStatus.stopped})
 # An unfinished trial without an update for this many days needs attention.
 STALE_DAYS = 30
@@ -66,6 +58,10 @@ class TrialRow:
     @property
     def status_label(self):
         return STATUS_LABELS[self.trial.status]
+
+    @property
+    def status_class(self) -> str:
+        return STATUS_CLASSES[self.trial.status]
 
     def sort_key(self):
         """Most in need of attention first; finished trials last."""

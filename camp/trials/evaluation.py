@@ -28,6 +28,7 @@ from camp.challenges.models import ValueDimension
 from camp.db import begin_write, utcnow
 from camp.errors import Conflict, DomainError
 from camp.extensions import db
+from camp.trials.labels import RECOMMENDATION_LABELS  # noqa: F401  (ev.RECOMMENDATION_LABELS)
 from camp.trials.models import EvaluationAnswer, EvaluationRound, Party, Recommendation, Trial
 
 SCALE_MIN, SCALE_MAX = 1, 5
@@ -41,15 +42,6 @@ COLLABORATION_LABELS = {
     "exchange": _l("Knowledge and resources were exchanged"),
     "learning": _l("We learned together"),
     "leadership": _l("Leadership was shared"),
-}
-RECOMMENDATION_LABELS = {
-    Recommendation.scale_up: _l("Scale up"),
-    Recommendation.adapt: _l("Adapt"),
-    Recommendation.stop: _l("Stop"),
-}
-PART_LABELS = {
-    "achieved": _l("achieved"),
-    "co_creation": _l("co-creation contributed"),
 }
 
 

@@ -5,7 +5,7 @@ comments) is shown to the trial's managers and the parties' own contacts only.
 """
 from datetime import datetime, time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, \
+from flask import Blueprint, abort, flash, redirect, render_template, request, \
     url_for
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
@@ -40,10 +40,8 @@ def load_trial(trial_id: int, action: str = "trial.view") -> Trial:
 
 @bp.app_template_global()
 def trial_url(trial) -> str:
-    """The trial's own page (part F's "trials.show"), wherever it is registered."""
-    if "trials.show" in current_app.view_functions:
-        return url_for("trials.show", trial_id=trial.id)
-    return url_for("trial_evaluation.rounds", trial_id=trial.id)
+    """The trial's own page (for templates; camp.trials.views.trial_url in Python)."""
+    return url_for("trials.view", trial_id=trial.id)
 
 
 @bp.app_template_filter("decimal1")

@@ -47,15 +47,9 @@ from camp.extensions import db
 from camp.i18n import format_local
 from camp.trials import dashboards
 from camp.trials import evaluation as ev
-from camp.trials.models import Leadership, Party, PartyRole, Trial, TrialUpdate
+from camp.trials.labels import ROLE_LABELS
+from camp.trials.models import Leadership, Party, Trial, TrialUpdate
 
-ROLE_LABELS = {
-    PartyRole.owner: _l("Owner"),
-    PartyRole.partner: _l("Partner"),
-    PartyRole.citizen_group: _l("Citizen group"),
-    PartyRole.frontline_unit: _l("Frontline unit"),
-    PartyRole.other: _l("Other"),
-}
 LEADERSHIP_LABELS = {
     Leadership.defining: _l("Defining leadership"),
     Leadership.facilitating: _l("Facilitating leadership"),
