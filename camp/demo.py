@@ -157,6 +157,8 @@ def seed_demo() -> Camp:
         participants[1:31], rng)
     from camp.demo_trials import seed_sprint_trials
     seed_sprint_trials(past, participants)
+    from camp.demo_charters import seed_charters
+    seed_charters(camp, organiser, participants)
     return camp
 
 
