@@ -7,6 +7,7 @@ from camp.errors import Conflict, DomainError
 from camp.extensions import db
 from camp.trials import parties as services
 from camp.trials.models import CommitmentRevision, Party, PartyRole
+from tests.factories import make_user
 from tests.test_trials import start, trial_world
 
 
@@ -41,7 +42,7 @@ def _history(party):
         .order_by(CommitmentRevision.number)).scalars().all()
 
 
-def test_managers_add_a_party_whose_contact_is_found_by_email(client, login, w):
+def test_managers_add_a_party_whose_contact_is_found_by_email(client, login, w, outbox):
     login(w.owner)
     assert "Add a party to the trial" in client.get(
         f"/trials/{w.trial.id}/parties/new").get_data(as_text=True)
@@ -55,6 +56,11 @@ def test_managers_add_a_party_whose_contact_is_found_by_email(client, login, w):
         "facilitating", None)
     page = client.get(f"/trials/{w.trial.id}").get_data(as_text=True)
     assert "Ældresagen Aarhus" in page and "Citizen group" in page and "Not agreed yet" in page
+    # The contact is asked, by e-mail, to write and agree to the commitment.
+    [mail] = outbox
+    assert mail.to == ["pia@example.dk"] and "Ældresagen Aarhus" in mail.subject
+    assert "Olga Ejer has added Ældresagen Aarhus" in mail.body
+    assert f"/trials/{w.trial.id}/parties/{party.id}/commitment" in mail.body
 
 
 def test_party_without_account_and_bad_input(client, login, w):
@@ -235,3 +241,36 @@ def test_personal_data_export_and_erasure(client, login, w):
     db.session.refresh(party)
     assert (party.user_id, party.contact_name, party.contact_email) == (None, "", "")
     assert party.commitment == "Ti frivillige."  # the contract's history stays
+
+
+def test_contract_and_reviews_pages_use_a_constant_number_of_queries(client, login, w,
+                                                                    query_counter):
+    from camp.trials import reviews
+
+    def grow(n):
+        for i in range(n):
+            user = make_user(locale="en")
+            party = services.add_party(w.owner, w.trial, services.PartyData(
+                organisation=f"Forening {i}", contact_email=user.email))
+            db.session.commit()
+            services.write_commitment(user, party, f"Vi giver {i} timer.", "", 1)
+            db.session.commit()
+            services.write_commitment(user, party, f"Vi giver {i + 1} timer.", "", 2)
+            db.session.commit()
+
+    def counts():
+        login(w.owner)
+        out = []
+        for url in (f"/trials/{w.trial.id}/contract", f"/trials/{w.trial.id}/reviews"):
+            with query_counter() as n:
+                assert client.get(url).status_code == 200
+            out.append(n())
+        return out
+
+    grow(1)
+    review = db.session.execute(select(reviews.Review)).scalar_one()
+    reviews.hold(w.owner, w.trial, review, "Holdt.")
+    db.session.commit()
+    before = counts()
+    grow(5)
+    assert counts() == before

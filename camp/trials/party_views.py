@@ -2,15 +2,18 @@
 "trials" blueprint (views.py imports this module)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from camp.errors import Conflict, DomainError
 from camp.extensions import db
+from camp.mail import send_email
 from camp.permissions import can
 from camp.trials import forms, parties, services
 from camp.trials import reviews as review_services
 from camp.trials.models import Party, Review
 from camp.trials.views import bp, load_trial, require, trial_url
+from camp.urls import external_url
 from camp.web import get_child, post_action, save_form, show_domain_error
 
 
@@ -31,9 +34,23 @@ def party_new(trial_id):
                     else _("Its contact has no account with that e-mail yet, so nobody can "
                            "agree on its behalf until you add it with the e-mail of an "
                            "account.")),
-        lambda p: trial_url(trial, f"#party-{p.id}"))
+        lambda p: trial_url(trial, f"#party-{p.id}"), after=notify_party_added)
     return done or render_template("trials/party_new.html", trial=trial, camp=trial.camp,
                                    form=form)
+
+
+def notify_party_added(party: Party) -> None:
+    """The new party's contact (with an account) is asked to write and agree, in their
+    language (after the commit)."""
+    user = party.user
+    if user is None or user.deleted_at is not None or user.id == current_user.id:
+        return
+    send_email(user.email, _l("You speak for %(organisation)s in the trial %(title)s",
+                              organisation=party.organisation, title=party.trial.title),
+               "trial_party_added", locale=user.locale, user=user, party=party,
+               trial=party.trial, added_by=current_user.name,
+               link=external_url("trials.commitment", trial_id=party.trial_id,
+                                 party_id=party.id))
 
 
 @bp.post("/trials/<int:trial_id>/parties/<int:party_id>/remove")
