@@ -170,3 +170,41 @@ def test_a_review_of_another_trial_is_not_found(client, login, w):
                                       ).scalar_one()
     login(w.owner)
     assert client.get(f"/trials/{w.trial.id}/reviews/{other_review.id}").status_code == 404
+
+
+def test_holding_the_same_review_twice_at_once_holds_it_once(app, w):
+    """Two managers press "held" at the same moment: one is recorded, the other refused,
+    and exactly one next review is scheduled."""
+    from camp.auth.models import User
+    from camp.trials.models import Trial
+    from tests.concurrency import run_at_once
+    ids = (w.trial.id, w.review.id, w.owner.id, w.organiser.id)
+    db.session.remove()
+
+    def hold(user_id, note):
+        def job():
+            reviews.hold(db.session.get(User, user_id), db.session.get(Trial, ids[0]),
+                         db.session.get(Review, ids[1]), note)
+        return job
+    outcomes = run_at_once(app, [hold(ids[2], "Ejer"), hold(ids[3], "Arrangør")])
+    assert sorted(o.startswith("This review was already held") for o in outcomes) == \
+        [False, True], outcomes
+    assert "ok" in outcomes
+    rows = db.session.execute(select(Review).order_by(Review.id)).scalars().all()
+    assert len(rows) == 2 and rows[0].held_at is not None and rows[1].held_at is None
+    assert rows[0].note in ("Ejer", "Arrangør")
+
+
+def test_changing_the_status_twice_at_once_takes_one_step(app, w):
+    from camp.auth.models import User
+    from camp.trials.models import Trial, TrialUpdate
+    from tests.concurrency import run_at_once
+    ids = (w.trial.id, w.owner.id)
+    db.session.remove()
+
+    def step():
+        services.change_status(db.session.get(User, ids[1]), db.session.get(Trial, ids[0]),
+                               "running")
+    outcomes = run_at_once(app, [step, step])
+    assert outcomes.count("ok") == 1 and "already" in "".join(outcomes), outcomes
+    assert len(db.session.execute(select(TrialUpdate)).scalars().all()) == 1
