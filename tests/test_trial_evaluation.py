@@ -129,6 +129,9 @@ def test_a_party_answers_and_the_answer_is_stored_in_the_documented_format(clien
     assert a.recommendation == Recommendation.scale_up and a.comment == "Fortsæt."
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The answer of Ældresagen Roskilde is saved." in page
+    from camp.auth.services import export_user_data
+    [exported] = export_user_data(w.citizen)["trial_evaluation_answers"]
+    assert "scale_up" in str(exported) and "Fortsæt." in str(exported)
 
 
 @pytest.mark.parametrize("field,value", [

@@ -189,7 +189,13 @@ def export_user_data(user: User) -> dict:
         **_teams(user),
         **_trial_progress(user),
         **_charter_drafting(user),
+        "trial_evaluation_answers": _evaluation_answers(user),
     }
+
+
+def _evaluation_answers(user: User) -> list[dict]:
+    from camp.trials.evaluation import export_user_answers
+    return export_user_answers(user)
 
 
 def _charter_drafting(user: User) -> dict:
