@@ -83,7 +83,7 @@ def seed_charters(camp: Camp, organiser: User, people: list[User]) -> None:
         db.session.commit()
 
     # This year's camp charter, in consultation.
-    charter = _draft(organiser, f"Samskabelsescharter for {camp.title}", camp)
+    charter = _draft(organiser, "Samskabelsescharter for campen", camp)
     _consult(organiser, charter, 60)
     clauses = [c for s in charter.sections for c in s.live_clauses]
     accepted = proposals.propose(people[1], charter, proposals.ProposalData(

@@ -8,11 +8,20 @@ from tests.e2e.conftest import axe_violations, log_in
 
 SLUG = "samskabelsescamp-2027"
 SPRINT = "folkemoedet-integration"  # the past sprint, with submitted prototypes
+NATIONAL = "/charters/samskabelsescharter-1-0"  # final, signed
+CHARTER = "/charters/samskabelsescharter-for-campen"  # the demo camp's, in consultation
 ANONYMOUS = ["/", "/camps/", f"/camps/{SLUG}/", "/login", "/signup", "/password/forgot",
              f"/camps/{SLUG}/challenges/", f"/camps/{SLUG}/challenges/1",
              f"/camps/{SLUG}/teams/", f"/camps/{SLUG}/teams/1",
              f"/camps/{SPRINT}/prototypes/1", f"/camps/{SPRINT}/prototypes/1/revisions/2",
-             f"/camps/{SPRINT}/prototypes/1/revisions/2/compare"]
+             f"/camps/{SPRINT}/prototypes/1/revisions/2/compare",
+             f"/camps/{SPRINT}/gallery/", f"/camps/{SPRINT}/jury/results",
+             f"/camps/{SPRINT}/votes/results", "/charters/", f"{NATIONAL}/",
+             f"{NATIONAL}/versions/", f"{NATIONAL}/versions/2", f"{NATIONAL}/compare",
+             f"{NATIONAL}/signatories", f"{NATIONAL}/sign", f"{CHARTER}/",
+             f"{CHARTER}/proposals/", f"{CHARTER}/proposals/4", f"{CHARTER}/clauses/8",
+             "/trials/1", "/trials/1/updates", "/trials/1/contract", "/trials/1/reviews",
+             "/trials/2/evaluations", "/trials/2/evaluations/1"]
 ORGANISER = [f"/camps/{SLUG}/manage/", f"/camps/{SLUG}/manage/edit",
              f"/camps/{SLUG}/manage/programme", f"/camps/{SLUG}/manage/questions",
              f"/camps/{SLUG}/manage/team", f"/camps/{SLUG}/manage/registrations",
@@ -23,14 +32,21 @@ ORGANISER = [f"/camps/{SLUG}/manage/", f"/camps/{SLUG}/manage/edit",
              f"/camps/{SLUG}/manage/teams/placement", f"/camps/{SLUG}/manage/requests",
              f"/camps/{SLUG}/manage/badges", f"/camps/{SLUG}/challenges/4",
              f"/camps/{SLUG}/manage/prototypes", f"/camps/{SPRINT}/manage/prototypes",
-             f"/camps/{SPRINT}/manage/feedback"]
+             f"/camps/{SPRINT}/manage/feedback", f"/camps/{SPRINT}/manage/jury",
+             f"/camps/{SPRINT}/manage/jury/criteria", f"/camps/{SPRINT}/manage/votes",
+             f"/camps/{SPRINT}/manage/booklet", f"/camps/{SPRINT}/manage/follow-up",
+             "/charters/new", f"{CHARTER}/manage", "/trials/1/edit", "/trials/1/parties/new",
+             "/trials/1/reviews/2", "/trials/1/milestones"]
 PARTICIPANT = ["/me/registrations", "/me/profile", "/me/password", "/me/delete", "/me/teams",
                f"/camps/{SLUG}/teams/new", f"/camps/{SLUG}/teams/board",
-               f"/camps/{SLUG}/teams/board/me"]
+               f"/camps/{SLUG}/teams/board/me", "/trials/1/parties/2/commitment",
+               f"{CHARTER}/clauses/8/propose"]
 OWNER = ["/me/challenges", "/me/requests", f"/camps/{SLUG}/challenges/new",
          f"/camps/{SLUG}/challenges/1/edit", f"/camps/{SLUG}/challenges/1/owners",
          f"/camps/{SLUG}/challenges/1/requests", "/me/feedback",
-         f"/camps/{SPRINT}/prototypes/1/feedback"]
+         f"/camps/{SPRINT}/prototypes/1/feedback", "/me/trials",
+         f"/camps/{SPRINT}/prototypes/1/trial", "/trials/1/parties/1/commitment"]
+JURY = [f"/camps/{SPRINT}/jury", f"/camps/{SPRINT}/jury/assignments/1"]
 
 
 def _check(page, base, paths):
@@ -73,6 +89,12 @@ def test_participant_pages_are_accessible(page, live_server):
 def test_owner_pages_are_accessible(page, live_server):
     log_in(page, live_server, "problemejer@samskab.dk")
     problems = _check(page, live_server, OWNER)
+    assert not problems, "\n".join(problems)
+
+
+def test_jury_pages_are_accessible(page, live_server):
+    log_in(page, live_server, "jury@samskab.dk")
+    problems = _check(page, live_server, JURY)
     assert not problems, "\n".join(problems)
 
 
