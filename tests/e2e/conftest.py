@@ -28,7 +28,7 @@ def live_server(tmp_path_factory):
     work = tmp_path_factory.mktemp("live")
     env = dict(os.environ, FLASK_APP="wsgi.py", CAMP_SECRET_KEY="e2e-" + "x" * 40,
                CAMP_DATABASE_URL=f"sqlite:///{work / 'camp.sqlite3'}",
-               CAMP_MAIL_BACKEND="locmem", CAMP_RATELIMIT_ENABLED="false")
+               CAMP_MAIL_BACKEND="file", CAMP_RATELIMIT_ENABLED="false")
     env.pop("CAMP_TEST_POSTGRES_URL", None)
     os.environ["E2E_DATABASE_URL"] = env["CAMP_DATABASE_URL"]
     flask = [sys.executable, "-m", "flask"]
