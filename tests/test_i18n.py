@@ -46,9 +46,11 @@ def test_danish_translations_keep_placeholders():
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        expected = set(PLACEHOLDER.findall(ids[0]))
+        expected = set(PLACEHOLDER.findall(ids[-1]))
         for text in strings:
-            if set(PLACEHOLDER.findall(text)) != expected:
+            found = set(PLACEHOLDER.findall(text))
+            # A singular form may say "one" in words ("every week") instead of %(num)s.
+            if found != expected and not (len(ids) > 1 and found | {"num"} == expected):
                 wrong.append(ids[0])
     assert not wrong, wrong
 
