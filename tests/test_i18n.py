@@ -13,7 +13,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def _extract(tmp_path) -> set[str]:
     out = tmp_path / "fresh.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext",
+                    "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2",
                     # Babel skips folders starting with "_" unless told: templates/_macros.
                     "--ignore-dirs", ".*", "--no-location", "-o", str(out), "."],
                    cwd=ROOT, check=True, capture_output=True)
