@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from camp.gallery.views import bp as gallery_bp
     from camp.judging.views import bp as judging_bp
     from camp.judging.vote_views import bp as votes_bp
+    from camp.privacy.views import bp as privacy_bp
     from camp.registrations.views import bp as registrations_bp
     from camp.prototypes.feedback_views import bp as feedback_bp
     from camp.prototypes.views import bp as prototypes_bp
@@ -74,7 +75,7 @@ def register_blueprints(app: Flask) -> None:
                checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp,
                prototypes_bp, feedback_bp, judging_bp, votes_bp, gallery_bp, booklets_bp,
                charters_bp, charter_versions_bp, trials_bp, trial_progress_bp,
-               trial_evaluation_bp, trial_reports_bp):
+               trial_evaluation_bp, privacy_bp, trial_reports_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from camp.db import UTCDateTime, utcnow
@@ -36,3 +36,26 @@ def record(action: str, *, actor=None, camp=None, obj=None, **data) -> AuditEven
     )
     db.session.add(event)
     return event
+
+
+class ConsentEvent(db.Model):
+    """The consent log: what a person agreed to (or withdrew), which text, when.
+
+    kind: "signup" (privacy notice at sign-up), "registration" (a camp's consent text),
+    "withdrawn" (consent taken back, e.g. by cancelling or erasure), "signature" (a charter
+    signature's publication consent). The text is kept as it was shown.
+    """
+
+    __tablename__ = "consent_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    camp_id: Mapped[int | None] = mapped_column(
+        ForeignKey("camps.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int | None]
+    text: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,5 +1,5 @@
 """Imports every model module so metadata (create_all, Alembic) sees all tables."""
-from camp.audit import AuditEvent  # noqa: F401
+from camp.audit import AuditEvent, ConsentEvent  # noqa: F401
 from camp.auth.models import User  # noqa: F401
 from camp.camps.models import Camp, Invitation, Membership, ProgrammeItem, \
     RegistrationQuestion  # noqa: F401

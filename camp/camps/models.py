@@ -69,6 +69,10 @@ class Camp(db.Model):
     voting_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     votes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     jury_results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Data protection: participants' personal data is erased this many months after the
+    # camp ends (None: kept until an organiser decides); statistics stay, anonymised.
+    retention_months: Mapped[int | None] = mapped_column(Integer)
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[list[ProgrammeItem]] = relationship(
