@@ -78,12 +78,12 @@ def test_party_without_account_and_bad_input(client, login, w):
         res = client.post(f"/trials/{w.trial.id}/parties/new", data=_party_form(**bad))
         assert res.status_code == 200 and message in res.get_data(as_text=True), bad
     assert len(db.session.execute(select(Party)).scalars().all()) == 2
-    with pytest.raises(DomainError, match="has its owner already"):
+    with pytest.raises(DomainError, match="har allerede en problemejer"):
         services.add_party(w.owner, w.trial, services.PartyData(organisation="X",
                                                                 role="owner"))
     db.session.rollback()
     # One person speaks for one party.
-    with pytest.raises(DomainError, match="already the contact"):
+    with pytest.raises(DomainError, match="er allerede kontaktperson"):
         services.add_party(w.owner, w.trial, services.PartyData(
             organisation="Y", contact_email="olga@example.dk"))
     db.session.rollback()
@@ -110,7 +110,7 @@ def test_only_managers_add_and_remove_parties(client, login, w):
     agreed = _add(w, organisation="Røde Kors", contact_email="")
     services.write_commitment(w.owner, agreed, "x", "", 1)
     db.session.commit()
-    with pytest.raises(DomainError, match="has agreed"):
+    with pytest.raises(DomainError, match="har godkendt en forpligtelse"):
         services.remove_party(w.owner, w.trial, agreed)
 
 
@@ -211,12 +211,12 @@ def test_contract_page_shows_commitments_and_history(client, login, w):
     res = client.get(f"/trials/{w.trial.id}/contract")
     page = res.get_data(as_text=True)
     assert res.status_code == 200 and "<script" not in page.split("</footer>")[0]
-    for text in ("Informal contract", w.trial.title, "Aarhus Kommune", "Owner",
-                 "Defining leadership", "To medarbejdere i hjemmeplejen.",
-                 "Kørsel og telefoner.", "Ældresagen Aarhus", "Citizen group",
-                 "Facilitating leadership", "Pia Partner", "Otte frivillige besøgsvenner.",
-                 "Ti frivillige besøgsvenner.", "To er flyttet.", "Changed", "Agreed",
-                 "History of the commitment"):
+    for text in ("Uformel kontrakt", w.trial.title, "Aarhus Kommune", "Problemejer",
+                 "Definerende ledelse", "To medarbejdere i hjemmeplejen.",
+                 "Kørsel og telefoner.", "Ældresagen Aarhus", "Borgergruppe",
+                 "Faciliterende ledelse", "Pia Partner", "Otte frivillige besøgsvenner.",
+                 "Ti frivillige besøgsvenner.", "To er flyttet.", "Ændret", "Godkendt",
+                 "Forpligtelsens historik"):
         assert text in page, text
     # Newest first in the history; e-mail addresses are not printed.
     assert page.index("Otte frivillige") < page.index("Ti frivillige besøgsvenner.")

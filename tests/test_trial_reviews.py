@@ -102,7 +102,7 @@ def test_parties_confirm_or_change_and_managers_hold_the_review(client, login, w
 def test_holding_twice_in_the_service_is_refused(w):
     following = reviews.hold(w.owner, w.trial, w.review, "Første gang.")
     db.session.commit()
-    with pytest.raises(Conflict, match="already held"):
+    with pytest.raises(Conflict, match="allerede holdt"):
         reviews.hold(w.owner, w.trial, w.review, "Anden gang.")
     db.session.rollback()
     db.session.refresh(w.review)
@@ -160,7 +160,7 @@ def test_bad_answers_change_nothing(client, login, w):
     # A party that has not agreed yet confirms nothing.
     late = parties.add_party(w.owner, w.trial, parties.PartyData(organisation="Sent"))
     db.session.commit()
-    with pytest.raises(DomainError, match="not agreed"):
+    with pytest.raises(DomainError, match="ikke godkendt"):
         reviews.respond(w.owner, late, w.review, "confirm", late.revision)
 
 
@@ -187,7 +187,7 @@ def test_holding_the_same_review_twice_at_once_holds_it_once(app, w):
                          db.session.get(Review, ids[1]), note)
         return job
     outcomes = run_at_once(app, [hold(ids[2], "Ejer"), hold(ids[3], "Arrangør")])
-    assert sorted(o.startswith("This review was already held") for o in outcomes) == \
+    assert sorted(o.startswith("Opfølgningen er allerede holdt") for o in outcomes) == \
         [False, True], outcomes
     assert "ok" in outcomes
     rows = db.session.execute(select(Review).order_by(Review.id)).scalars().all()
@@ -206,5 +206,5 @@ def test_changing_the_status_twice_at_once_takes_one_step(app, w):
         services.change_status(db.session.get(User, ids[1]), db.session.get(Trial, ids[0]),
                                "running")
     outcomes = run_at_once(app, [step, step])
-    assert outcomes.count("ok") == 1 and "already" in "".join(outcomes), outcomes
+    assert outcomes.count("ok") == 1 and "er allerede" in "".join(outcomes), outcomes
     assert len(db.session.execute(select(TrialUpdate)).scalars().all()) == 1

@@ -153,7 +153,7 @@ def test_only_prototypes_of_the_same_challenge_that_are_submitted(client, login)
         services.start_trial(w.owner, w.prototype, services.TrialData(
             title="x", prototype_ids=[w.foreign.id]))
     db.session.rollback()
-    with pytest.raises(DomainError, match="submitted"):
+    with pytest.raises(DomainError, match="indsendt"):
         services.start_trial(w.owner, w.prototype, services.TrialData(
             title="x", prototype_ids=[w.draft.id]))
     db.session.rollback()
@@ -165,7 +165,7 @@ def test_a_draft_prototype_cannot_be_taken_into_a_trial(client, login):
     login(w.owner)
     assert client.get(_start_url(w, w.draft)).status_code == 403
     assert client.post(_start_url(w, w.draft), data=FORM).status_code == 403
-    with pytest.raises(DomainError, match="submitted"):
+    with pytest.raises(DomainError, match="indsendt"):
         services.start_trial(w.owner, w.draft, services.TrialData(title="x"))
     db.session.rollback()
     assert _count(Trial) == 0
@@ -302,7 +302,7 @@ def test_stopping_and_adapting_need_a_reason(w_trial, path, outcome):
     for step in path:
         services.change_status(w.owner, trial, step)
     db.session.commit()
-    with pytest.raises(DomainError, match="Say why") as exc:
+    with pytest.raises(DomainError, match="Skriv hvorfor") as exc:
         services.change_status(w.owner, trial, outcome, reason="  ")
     assert exc.value.field == "reason"
     db.session.rollback()
@@ -332,7 +332,7 @@ def test_skipping_or_going_back_is_refused(w_trial, path, refused):
         services.change_status(w.owner, trial, step)
     db.session.commit()
     before = trial.status
-    with pytest.raises(DomainError, match="without skipping a step"):
+    with pytest.raises(DomainError, match="uden at springe et trin over"):
         services.change_status(w.owner, trial, refused, reason="fordi")
     db.session.rollback()
     db.session.refresh(trial)
