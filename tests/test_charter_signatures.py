@@ -144,7 +144,7 @@ def test_the_same_organisation_cannot_sign_twice(client, outbox):
     db.session.commit()
     with pytest.raises(DomainError) as exc:
         _sign(organisation="roskilde kommune")
-    assert "has already signed this version of the charter" in str(exc.value.message)
+    assert "har allerede skrevet under på denne version af charteret" in str(exc.value.message)
     db.session.rollback()
     # Another organisation signs fine.
     _sign(organisation="Aarhus Kommune", email="a@aarhus.dk")
@@ -196,7 +196,7 @@ def test_two_signatures_of_one_organisation_at_once_leave_one_row(app):
                                  job("b@roskilde.dk", "roskilde kommune ")])
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     refused = next(o for o in outcomes if o != "ok")
-    assert "has already signed this version" in refused
+    assert "har allerede skrevet under på denne version" in refused
     assert db.session.execute(select(func.count()).select_from(Signature)).scalar_one() == 1
 
 
@@ -246,7 +246,7 @@ def test_an_editor_withdraws_and_the_signer_is_told(client, login, outbox):
                     data={f"withdraw-{signature.id}-reason": "Underskrevet ved en fejl."})
     assert r.status_code == 303
     assert _rows()[0].withdrawn_at is not None
-    [mail] = [m for m in outbox if "withdrawn" in m.subject]
+    [mail] = [m for m in outbox if "trukket tilbage" in m.subject]
     assert mail.to == ["anna@roskilde.dk"] and "Underskrevet ved en fejl." in mail.body
 
 

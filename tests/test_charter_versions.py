@@ -317,7 +317,7 @@ def test_a_later_version_can_be_declared_final_after_reopening(app):
         declare_final(w.organiser, w.charter, w.v2)
         raise AssertionError("declared final twice")
     except DomainError as exc:
-        assert "already the final version" in str(exc.message)
+        assert "er allerede den endelige version" in str(exc.message)
     db.session.rollback()
     # Back to consultation (part D's manage page), a new version, declared final in turn.
     w.charter.phase = CharterPhase.consultation

@@ -84,16 +84,16 @@ def test_the_list_shows_phase_camp_and_open_proposals_and_searches(client, login
     db.session.commit()
     page = client.get("/charters/").get_data(as_text=True)
     assert "Samskabelsescharter" in page and "Samskabelsescamp Roskilde" in page
-    assert "Consultation" in page and "Secret draft charter" not in page
+    assert "Høring" in page and "Secret draft charter" not in page
     row = page.split("Samskabelsescharter</a>")[1].split("</tr>")[0]
     assert "<td>1</td>" in row
     assert "Samskabelsescharter" in client.get("/charters/?q=roskilde").get_data(as_text=True)
     empty = client.get("/charters/?q=nothing-like-it").get_data(as_text=True)
-    assert "No charters match" in empty
+    assert "Ingen charter passer" in empty
 
 
 def test_the_list_has_an_empty_state(client):
-    assert "No charters yet." in client.get("/charters/").get_data(as_text=True)
+    assert "Ingen charter endnu." in client.get("/charters/").get_data(as_text=True)
 
 
 def test_the_working_text_is_numbered_with_proposal_and_comment_counts(client, login):
@@ -222,7 +222,7 @@ def test_only_editors_edit(client, login):
 
 def test_sections_are_deleted_only_when_empty(app):
     w = charter_world(phase=CharterPhase.drafting)
-    with pytest.raises(DomainError, match="Only an empty section"):
+    with pytest.raises(DomainError, match="Kun et tomt afsnit"):
         services.delete_section(w.organiser, fresh(w.charter), fresh(w.second))
     db.session.rollback()
     empty = services.add_section(w.organiser, fresh(w.charter), "Empty", None)

@@ -223,13 +223,13 @@ def test_out_of_range_scores_are_refused_and_nothing_is_stored(client, login):
 
 def test_service_refuses_out_of_scale_unknown_and_other_jurors(app):
     w = world()
-    with pytest.raises(DomainError, match="from 1 to 5"):
+    with pytest.raises(DomainError, match="fra 1 til 5"):
         scoring.save_scores(w.anna, w.camp, w.mine, {w.value.id: 6})
     db.session.rollback()
-    with pytest.raises(DomainError, match="from 1 to 10"):
+    with pytest.raises(DomainError, match="fra 1 til 10"):
         scoring.save_scores(w.anna, w.camp, w.mine, {w.feasible.id: 0})
     db.session.rollback()
-    with pytest.raises(DomainError, match="criteria have changed"):
+    with pytest.raises(DomainError, match="Kriterierne er blevet ændret"):
         scoring.save_scores(w.anna, w.camp, w.mine, {w.value.id: 3, 9999: 1})
     db.session.rollback()
     with pytest.raises(NotAllowed):
@@ -272,7 +272,7 @@ def test_publishing_locks_scoring(client, login):
                       follow_redirects=True)
     assert "can no longer be changed" in res.get_data(as_text=True)
     assert _scores(w.mine.id) == {w.value.id: 4, w.feasible.id: 8}
-    with pytest.raises(DomainError, match="can no longer be changed"):
+    with pytest.raises(DomainError, match="kan ikke længere ændres"):
         scoring.save_scores(w.anna, w.camp, w.mine, {w.value.id: 1})
     db.session.rollback()
     # Unpublished: open again.

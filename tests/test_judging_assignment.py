@@ -174,22 +174,22 @@ def test_assign_refuses_a_bad_minimum(app):
 def test_manual_add_refuses_conflicts_duplicates_and_non_jurors(app):
     w = jury_world(jurors=("aarhus kommune ", "KL"))
     p0 = w.prototypes[0]  # Aarhus Kommune's challenge; lead from KL
-    with pytest.raises(DomainError, match="owns the challenge"):
+    with pytest.raises(DomainError, match="er problemejer for udfordringen"):
         services.add_assignment(w.organiser, w.camp, p0, w.jurors[0])
     db.session.rollback()
-    with pytest.raises(DomainError, match="has a member in the team"):
+    with pytest.raises(DomainError, match="har et medlem på holdet"):
         services.add_assignment(w.organiser, w.camp, p0, w.jurors[1])
     db.session.rollback()
     a = services.add_assignment(w.organiser, w.camp, w.prototypes[1], w.jurors[0])
     db.session.commit()
     assert a.manual
-    with pytest.raises(DomainError, match="already assigned"):
+    with pytest.raises(DomainError, match="skal allerede bedømme"):
         services.add_assignment(w.organiser, w.camp, w.prototypes[1], w.jurors[0])
     db.session.rollback()
-    with pytest.raises(DomainError, match="not on the camp's jury"):
+    with pytest.raises(DomainError, match="er ikke med i campens jury"):
         services.add_assignment(w.organiser, w.camp, w.prototypes[1], w.owner)
     db.session.rollback()
-    with pytest.raises(DomainError, match="Only submitted"):
+    with pytest.raises(DomainError, match="Kun campens indsendte"):
         services.add_assignment(w.organiser, w.camp, w.draft, w.jurors[1])
     db.session.rollback()
     assert _pairs(w.camp) == {(w.jurors[0].id, w.prototypes[1].id)}
