@@ -116,7 +116,7 @@ def attr_text(value) -> Markup:
     the message itself are not, and a '"' would end the attribute early.
     """
     if isinstance(value, Markup):
-        return Markup(str(value).replace('"', "&#34;"))
+        return Markup(str(value).replace('"', "&#34;"))  # nosec B704 - already Markup
     return escape(value)
 
 

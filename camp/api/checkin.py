@@ -244,6 +244,8 @@ def record_scan(slug):
 
 
 @bp.route("/camps/<slug>/attendees", methods=["GET"])
+# A scanner syncs every 15 seconds; several share the venue's one address.
+@limiter.limit("120 per minute")
 @bp.arguments(AttendeesQuery, location="query")
 @bp.response(200, AttendeesOut)
 def attendees(query, slug):

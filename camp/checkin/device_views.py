@@ -32,9 +32,11 @@ def devices_page(slug):
         return done
     token = session.pop(NEW_TOKEN_KEY, None)
     pair_link = external_url("checkin.pair", token=token) if token else None
+    # qr_svg() draws the link as path data: no text reaches the markup.
+    pair_qr = Markup(qr_svg(pair_link)) if pair_link else None  # nosec B704
     return render_template(
         "checkin/devices.html", camp=camp, form=form, rows=devices.devices_with_scans(camp.id),
-        pair_link=pair_link, pair_qr=Markup(qr_svg(pair_link)) if pair_link else None,
+        pair_link=pair_link, pair_qr=pair_qr,
         revoke_form=forms.EmptyForm())
 
 

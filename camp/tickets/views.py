@@ -28,8 +28,9 @@ def _ticket(secret: str) -> Registration:
 @limiter.limit(GUESS_LIMIT)
 def show(secret):
     reg = _ticket(secret)
+    # qr_svg() draws the secret as path data: no text of the ticket reaches the markup.
     return render_template("tickets/show.html", reg=reg, camp=reg.camp,
-                           qr=Markup(qr_svg(services.ticket_url(reg))))
+                           qr=Markup(qr_svg(services.ticket_url(reg))))  # nosec B704
 
 
 @bp.get("/t/<secret>.pdf")
@@ -37,7 +38,7 @@ def show(secret):
 def pdf(secret):
     reg = _ticket(secret)
     body = render_pdf("tickets/ticket_pdf.html", reg=reg, camp=reg.camp,
-                      qr=Markup(qr_svg(services.ticket_url(reg))))
+                      qr=Markup(qr_svg(services.ticket_url(reg))))  # nosec B704 - see show()
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="ticket-{reg.camp.slug}.pdf"'})
 
