@@ -107,6 +107,37 @@ def send_reminders(today):
                                    "run tries them again.")
 
 
+@camp_cli.command("apply-retention")
+@click.option("--today", default=None, help="Run as on this day, YYYY-MM-DD: erase what is "
+              "due by the end of it (default: now).")
+def apply_retention(today):
+    """Erase participants' personal data of camps whose retention period has passed.
+    Safe to run from cron: a camp is erased once; statistics stay, anonymised."""
+    from datetime import date, datetime, time, timedelta
+    from flask import current_app
+    from camp.i18n import zone
+    from camp.privacy.retention import apply_retention as run
+    now = None
+    if today:
+        try:
+            day = date.fromisoformat(today)
+        except ValueError:
+            raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--today") from None
+        tz = zone(current_app.config["DEFAULT_TIMEZONE"])
+        now = datetime.combine(day + timedelta(days=1), time(0), tz) - timedelta(microseconds=1)
+    report = run(now)
+    for slug, n in report.erased:
+        click.echo(f"Erased: {slug} ({n} registrations)")
+    for slug in report.skipped:
+        click.echo(f"Already erased by another run: {slug}")
+    click.echo(f"{len(report.erased)} camps erased, {report.registrations} registrations "
+               "anonymised.")
+
 from camp.demo import register_demo_commands  # noqa: E402
 
 register_demo_commands(camp_cli)
+from camp.backup import register_backup_commands  # noqa: E402
+from camp.transfer_cli import register_transfer_commands  # noqa: E402
+
+register_backup_commands(camp_cli)
+register_transfer_commands(camp_cli)
