@@ -54,6 +54,9 @@ def create_user(*, email: str, name: str, password: str | None, organisation: st
     except IntegrityError:
         raise DomainError(_l("An account with this e-mail already exists. Log in or reset "
                              "your password."), field="email")
+    if not confirmed:  # signed up themselves (accounts made by admins arrive confirmed)
+        from camp.privacy.consent import log_signup
+        log_signup(user)  # the consent log: the privacy notice's version (issue 9)
     return user
 
 
@@ -175,6 +178,7 @@ def export_user_data(user: User) -> dict:
             "created_at": iso(r.created_at),
         } for r in registrations],
         "team_requests": _team_requests(user, iso),
+        "consents": _consents(user),
         "camp_roles": [{"camp": m.camp.slug, "role": m.role.value,
                         "since": iso(m.created_at)} for m in memberships],
         "activity": [{"action": e.action, "object": e.object_type, "at": iso(e.at)}
@@ -191,6 +195,11 @@ def export_user_data(user: User) -> dict:
         **_charter_drafting(user),
         "trial_evaluation_answers": _evaluation_answers(user),
     }
+
+
+def _consents(user: User) -> list[dict]:
+    from camp.privacy.consent import export_user_consents
+    return export_user_consents(user)  # the consent log (issue 9)
 
 
 def _evaluation_answers(user: User) -> list[dict]:
@@ -285,6 +294,8 @@ def delete_account(user: User, password: str) -> None:
                                  "organiser before you delete your account."))
 
     now = utcnow()
+    from camp.privacy.consent import log_account_deleted
+    log_account_deleted(user)  # the consent log: every consent withdrawn (issue 9)
     from camp.registrations import services as registration_services
     registrations = db.session.execute(
         select(Registration).where(Registration.user_id == user.id)).scalars().all()

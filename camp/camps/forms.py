@@ -51,6 +51,13 @@ class CampForm(FlaskForm):
         description=_l("What participants agree to when they register: how their data is "
                        "used and kept. Changing it starts a new version."),
         render_kw={"rows": 5})
+    retention_months = IntegerField(
+        _l("Erase participants' personal data after (months)"),
+        validators=[Optional(), NumberRange(min=1, max=120, message=_l(
+            "Enter a number between %(min)s and %(max)s."))],
+        description=_l("Optional. That many months after the camp ends, names, e-mail "
+                       "addresses, organisations and answers in the registrations are erased; "
+                       "anonymous counts stay. Leave empty to keep them until you decide."))
 
 
 class NewCampForm(CampForm):

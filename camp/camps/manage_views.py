@@ -31,7 +31,8 @@ def _camp_data(form) -> services.CampData:
         title=form.title.data, slug=(form.slug.data or "").strip(),
         capacity=form.capacity.data, timezone=tz,
         description=form.description.data or "", venue=form.venue.data or "",
-        address=form.address.data or "", consent_text=form.consent_text.data or "", **values)
+        address=form.address.data or "", consent_text=form.consent_text.data or "",
+        retention_months=form.retention_months.data, **values)
 
 
 @bp.route("/camps/new", methods=["GET", "POST"])

@@ -44,6 +44,7 @@ class CampData:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     consent_text: str = ""
+    retention_months: int | None = None  # erase participants' data this long after the end
 
 
 def list_public_camps(limit: int | None = None) -> tuple[list[Camp], list[Camp]]:
@@ -130,11 +131,14 @@ def _check(camp: Camp | None, data: CampData) -> None:
     if opens and opens >= data.ends_at:
         raise DomainError(_l("Registration must open before the camp ends."),
                           field="registration_opens_at")
+    if data.retention_months is not None and not 1 <= data.retention_months <= 120:
+        raise DomainError(_l("Enter a number between %(min)s and %(max)s.", min=1, max=120),
+                          field="retention_months")
 
 
 def _apply(camp: Camp, data: CampData) -> None:
     for name in ("slug", "starts_at", "ends_at", "capacity", "timezone",
-                 "registration_opens_at", "registration_closes_at"):
+                 "registration_opens_at", "registration_closes_at", "retention_months"):
         setattr(camp, name, getattr(data, name))
     for name in ("title", "description", "venue", "address"):
         setattr(camp, name, (getattr(data, name) or "").strip())

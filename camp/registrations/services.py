@@ -18,6 +18,7 @@ from camp.camps.models import Camp, CampStatus, QuestionKind, RegistrationQuesti
 from camp.db import begin_write, utcnow
 from camp.errors import Conflict, DomainError
 from camp.extensions import db
+from camp.privacy.consent import log_registration, log_withdrawal
 from camp.registrations.models import Registration, RegistrationStatus, new_ticket_secret
 
 ACTIVE = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
@@ -172,6 +173,8 @@ def register(camp: Camp, user: User | None, data: RegistrationData, *, actor: Us
                        field="email")
     record("registration.create", actor=actor or user, camp=camp, obj=reg,
            status=reg.status.value)
+    if data.consent:
+        log_registration(reg)  # the consent log (issue 9)
     return reg
 
 
@@ -266,6 +269,7 @@ def cancel(reg: Registration, *, actor: User | None = None) -> list[Registration
     reg.confirmed_at = None
     db.session.flush()
     record("registration.cancel", actor=actor, camp=camp, obj=reg)
+    log_withdrawal(reg)  # the consent log (issue 9)
     return fill_free_seats(camp, actor)
 
 
@@ -292,7 +296,9 @@ def erase_personal_data(reg: Registration, *, now=None) -> list[Registration]:
     now = now or utcnow()
     promoted = []
     if reg.status in ACTIVE and reg.camp.ends_at > now:
-        promoted = cancel(reg)
+        promoted = cancel(reg)  # logs the withdrawal of consent
+    elif reg.status != RegistrationStatus.cancelled:
+        log_withdrawal(reg)  # the consent log (issue 9)
     reg.user_id = None
     reg.name = str(_l("Deleted user"))
     reg.email = f"deleted-{reg.id}@invalid"
