@@ -200,7 +200,7 @@ def test_two_answers_at_once_store_one_row(app):
     outcomes = run_at_once(app, [job("scale_up"), job("stop")])
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     refused = next(o for o in outcomes if o != "ok")
-    assert "has already answered this round" in refused
+    assert "har allerede svaret i denne runde" in refused
     assert db.session.execute(select(func.count(EvaluationAnswer.id))).scalar_one() == 1
 
 
@@ -210,7 +210,7 @@ def test_the_unique_constraint_guards_an_answer_that_raced_past_the_check(app, m
     services.submit(w.citizen, w.trial, w.round, w.citizen_party, answer_data())
     db.session.commit()
     monkeypatch.setattr(services, "answer_of", lambda round_, party: None)
-    with pytest.raises(DomainError, match="already answered") as exc:
+    with pytest.raises(DomainError, match="har allerede svaret") as exc:
         services.submit(w.citizen, w.trial, w.round, w.citizen_party,
                         answer_data(recommendation="stop"))
     assert exc.value.status == 409
@@ -310,7 +310,7 @@ def test_two_managers_opening_at_once_open_one_round(app):
     db.session.commit()
     outcomes = run_at_once(app, [job("A"), job("B")])
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
-    assert "is still open" in next(o for o in outcomes if o != "ok")
+    assert "er stadig åben" in next(o for o in outcomes if o != "ok")
     assert db.session.execute(select(func.count(EvaluationRound.id))).scalar_one() == 1
 
 

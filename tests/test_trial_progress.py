@@ -165,7 +165,9 @@ def test_overdue_is_counted_in_the_camps_time_zone(app):
 
 def test_the_panel_lists_milestones_by_due_date_and_marks_the_overdue(client, login, w):
     today = date.today()
-    for title, days in (("Senere", 20), ("Forsinket", -3), ("Snart", 2)):
+    # The overdue milestone is called "Bagud": its badge reads "Forsinket" (Danish for
+    # "Overdue"), so a title of that word would hide a missing badge.
+    for title, days in (("Senere", 20), ("Bagud", -3), ("Snart", 2)):
         db.session.add(Milestone(trial_id=w.trial.id, title=title,
                                  due_on=today + timedelta(days=days)))
     done = Milestone(trial_id=w.trial.id, title="Klaret tidligere",
@@ -174,13 +176,13 @@ def test_the_panel_lists_milestones_by_due_date_and_marks_the_overdue(client, lo
     db.session.add(done)
     db.session.commit()
     page = _text(client.get(w.base))  # the trial's page (part F) includes our panel
-    assert page.index("Klaret tidligere") < page.index("Forsinket") < page.index("Snart") \
+    assert page.index("Klaret tidligere") < page.index("Bagud") < page.index("Snart") \
         < page.index("Senere")
-    overdue_item = page[page.index("Forsinket"):page.index("Snart")]
-    assert "Overdue" in overdue_item
-    assert "Overdue" not in page[page.index("Snart"):page.index("Senere")]
-    assert "Overdue" not in page[page.index("Klaret tidligere"):page.index("Forsinket")]
-    assert "Mark done" not in page  # anonymous readers see no buttons
+    overdue_item = page[page.index("Bagud"):page.index("Snart")]
+    assert "Forsinket" in overdue_item
+    assert "Forsinket" not in page[page.index("Snart"):page.index("Senere")]
+    assert "Forsinket" not in page[page.index("Klaret tidligere"):page.index("Bagud")]
+    assert "Markér som udført" not in page  # anonymous readers see no buttons
     login(w.owner)
     page = _text(client.get(w.base))
     assert "Mark done" in page and "Add a milestone" in page
@@ -248,7 +250,7 @@ def test_a_real_png_is_stored_with_a_thumbnail_and_served_to_readers(app, client
     login(None)  # the trial is read in the open
     page = _text(client.get(w.base))
     thumb = f"{w.base}/updates/{u.id}/photos/1/thumbnail"
-    assert thumb in page and 'alt="Photo: besøg.png"' in page
+    assert thumb in page and 'alt="Foto: besøg.png"' in page
     response = client.get(thumb)
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -388,9 +390,9 @@ def test_the_panel_runs_a_constant_number_of_queries(app, client, query_counter)
 
 def test_the_team_is_invited_to_follow_but_not_subscribed(client, login, w):
     assert _count(Follower) == 0
-    login(w.member)
+    login(w.member)  # Danish
     page = _text(client.get(w.base))
-    assert "You worked on this prototype: follow the trial" in page
+    assert "Du har arbejdet på denne prototype: Følg afprøvningen" in page
     login(w.stranger)
     page = _text(client.get(w.base))
     assert "You worked on this prototype" not in page and "Follow the trial" in page
@@ -433,17 +435,18 @@ def test_updates_are_mailed_to_followers_but_not_the_author(client, login, outbo
     # The link works without logging in: GET shows a button and changes nothing ...
     login(None)
     page = client.get(link)
-    assert page.status_code == 200 and "Stop the e-mails" in _text(page)
+    assert page.status_code == 200 and "Stop e-mailene" in _text(page)
     assert _count(Follower, Follower.user_id == w.lead.id) == 1
     # ... POST unsubscribes.
     r = client.post(link)
     assert r.status_code == 303
     assert _count(Follower, Follower.user_id == w.lead.id) == 0
     assert _count(Follower, Follower.user_id == w.member.id) == 1
-    assert "You no longer get e-mail about the trial" in _text(client.get(r.headers["Location"]))
+    assert "Du får ikke længere e-mails om afprøvningen" in _text(
+        client.get(r.headers["Location"]))
     # Used again (or unknown): a clear message, 404.
     again = client.get(link)
-    assert again.status_code == 404 and "This link does not work" in _text(again)
+    assert again.status_code == 404 and "Linket virker ikke" in _text(again)
     assert client.post(link).status_code == 404
 
     outbox.clear()

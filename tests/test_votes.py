@@ -96,7 +96,7 @@ def test_voting_twice_is_refused_and_the_first_vote_stays(client, login):
     [vote] = _votes()
     assert vote.prototype_id == w.prototype.id
     # The same prototype again: refused too.
-    with pytest.raises(DomainError, match="already voted"):
+    with pytest.raises(DomainError, match="har allerede stemt"):
         services.cast_vote(w.voter, w.camp, w.prototype)
     db.session.rollback()
     assert len(_votes()) == 1
@@ -117,7 +117,7 @@ def test_two_votes_at_the_same_moment_leave_exactly_one(app):
     outcomes = run_at_once(app, [job(targets[0]), job(targets[1])])
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     refused = next(o for o in outcomes if o != "ok")
-    assert "already voted" in refused and not refused.startswith("error")
+    assert "har allerede stemt" in refused and not refused.startswith("error")
     assert db.session.execute(select(func.count(Vote.id))).scalar_one() == 1
 
 
@@ -127,7 +127,7 @@ def test_the_unique_constraint_guards_a_vote_that_raced_past_the_check(app, monk
     db.session.add(Vote(camp_id=w.camp.id, voter_id=w.voter.id, prototype_id=w.other.id))
     db.session.commit()
     monkeypatch.setattr(services, "vote_of", lambda user, camp: None)
-    with pytest.raises(DomainError, match="already voted") as exc:
+    with pytest.raises(DomainError, match="har allerede stemt") as exc:
         services.cast_vote(w.voter, w.camp, w.prototype)
     assert exc.value.status == 409
     db.session.rollback()
@@ -178,11 +178,11 @@ def test_the_window_edges_use_the_given_time(app):
     w.camp.voting_opens_at = datetime(2030, 5, 1, 10, 0, tzinfo=utcnow().tzinfo)
     w.camp.voting_closes_at = datetime(2030, 5, 1, 12, 0, tzinfo=utcnow().tzinfo)
     db.session.commit()
-    with pytest.raises(DomainError, match="not opened yet"):
+    with pytest.raises(DomainError, match="ikke åbnet endnu"):
         services.cast_vote(w.voter, w.camp, w.prototype,
                            now=w.camp.voting_opens_at - timedelta(seconds=1))
     db.session.rollback()
-    with pytest.raises(DomainError, match="Voting closed"):
+    with pytest.raises(DomainError, match="Afstemningen lukkede"):
         services.cast_vote(w.voter, w.camp, w.prototype, now=w.camp.voting_closes_at)
     db.session.rollback()
     vote = services.cast_vote(w.voter, w.camp, w.prototype, now=w.camp.voting_opens_at)
@@ -198,7 +198,7 @@ def test_a_draft_prototype_takes_no_votes(client, login):
     login(w.voter)
     # The voter cannot even see the draft: 404, nothing stored.
     assert client.post(_vote_url(w, draft)).status_code == 404
-    with pytest.raises(DomainError, match="Only submitted prototypes"):
+    with pytest.raises(DomainError, match="Kun indsendte prototyper"):
         services.cast_vote(w.voter, w.camp, draft)
     db.session.rollback()
     # An organiser (who sees drafts) with a seat is refused with a message too.
@@ -216,7 +216,7 @@ def test_another_camps_prototype_is_not_found(client, login):
     login(w.voter)
     url = f"/camps/{w.camp.slug}/prototypes/{elsewhere.prototype.id}/vote"
     assert client.post(url).status_code == 404
-    with pytest.raises(DomainError, match="not part of this camp"):
+    with pytest.raises(DomainError, match="hører ikke til denne camp"):
         services.cast_vote(w.voter, w.camp, elsewhere.prototype)
     db.session.rollback()
     assert _votes() == []
@@ -233,12 +233,12 @@ def test_without_a_confirmed_seat_there_is_no_vote(client, login):
         assert "Only participants with a confirmed seat at the camp can vote." in page
         assert f'action="{_vote_url(w)}"' not in page
         assert client.post(_vote_url(w)).status_code == 403
-    with pytest.raises(DomainError, match="confirmed seat"):
+    with pytest.raises(DomainError, match="bekræftet plads"):
         services.cast_vote(guest, w.camp, w.prototype)
     db.session.rollback()
     login(None)
     page = _page(client, _show_url(w))
-    assert "Log in to vote" in page
+    assert "Log ind for at stemme" in page
     assert client.post(_vote_url(w)).status_code == 302
     assert _votes() == []
 
@@ -350,7 +350,7 @@ def test_organiser_sees_counts_and_publishes(client, login):
     assert db.session.get(Camp, w.camp.id).votes_published_at is not None
     login(None)
     page = client.get(results).get_data(as_text=True)
-    assert "3 votes were cast" in page and "not published" not in page
+    assert "har afgivet 3 stemmer" in page and "ikke offentliggjort" not in page
     assert page.index("Fælleskøkken") < page.index("Besøgsven på hjul")
     assert "<td class=\"num\">2</td>" in page
     # The gallery and the prototype page link to the results now.
