@@ -109,7 +109,7 @@ def _lock_trial(trial: Trial) -> None:
 def open_round(actor, trial: Trial, title: str, closes_at: datetime | None = None,
                now: datetime | None = None) -> EvaluationRound:
     """A new round, open from now until `closes_at` (or until closed by hand)."""
-    now = now or utcnow()
+    given, now = now, now or utcnow()
     title = (title or "").strip()
     if not title:
         raise DomainError(_l("Give the round a title, for example \"After three months\"."),
@@ -120,7 +120,11 @@ def open_round(actor, trial: Trial, title: str, closes_at: datetime | None = Non
     if closes_at is not None and closes_at <= now:
         raise DomainError(_l("The closing date must be in the future."), field="closes_on")
     _lock_trial(trial)
-    current = open_round_of(trial, now)
+    # Read the time after waiting for the lock, and count any round not yet closed (also
+    # one that opened a moment "later" than a stale clock): two managers opening at once
+    # must end with one round.
+    now = given or utcnow()
+    current = next((r for r in rounds(trial) if r.closes_at is None or r.closes_at > now), None)
     if current is not None:
         raise Conflict(_l("The round \"%(title)s\" is still open. Close it before you open a "
                           "new one.", title=current.title))
