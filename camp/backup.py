@@ -75,6 +75,7 @@ def backup_sqlite(dest: str) -> None:
         target = sqlite3.connect(tmp)
         try:
             raw.driver_connection.backup(target)  # all pages in one step: one snapshot
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         finally:
             target.close()
     finally:
