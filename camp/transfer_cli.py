@@ -18,7 +18,9 @@ def register_transfer_commands(group) -> None:
         """Write a whole camp, files included, to one JSON document for another
         installation. It holds personal data: keep it safe."""
         from camp.camps.services import camp_by_slug
-        from camp.transfer_export import dumps, export_camp
+        from camp.transfer_export import begin_snapshot, dumps, export_camp
+        db.session.rollback()  # a fresh transaction: one snapshot of the camp
+        begin_snapshot()
         camp = camp_by_slug(slug)
         if camp is None:
             raise click.ClickException(f"No camp with the address {slug!r}.")

@@ -22,6 +22,13 @@ class ExportError(DomainError):
     code = "export_failed"
 
 
+def begin_snapshot() -> None:
+    """Read the whole export from one snapshot while the app goes on writing. SQLite's
+    transaction is one already; PostgreSQL needs REPEATABLE READ. Call before any query."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def export_camp(camp: Camp) -> dict:
     """The camp and everything in it, as a JSON-ready dict with a stable key order."""
     scopes = {"camps": select(table("camps").c.id).where(table("camps").c.id == camp.id)}

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from camp import uploads
 from camp.auth.models import ActorType, User
@@ -65,6 +66,9 @@ def import_camp(document: dict, slug: str | None = None) -> ImportResult:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ImportRefused(f"The camp export is damaged: {importer.where}: "
                             f"{type(exc).__name__}: {exc}") from None
+    except IntegrityError as exc:
+        raise ImportRefused(f"The camp export does not fit this installation's data at "
+                            f"{importer.where}: {exc.orig}") from None
 
 
 class _Importer:
