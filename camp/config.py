@@ -30,6 +30,7 @@ SETTINGS = {
     "MAX_CONTENT_LENGTH": (16 * 1024 * 1024, "Largest request body in bytes."),
     "COOKIE_SECURE": (True, "Session and remember-me cookies over HTTPS only. On unless set; "
                       "off by default in debug and testing."),
+    "CONTACT_EMAIL": (None, "Shown on the privacy page and the accessibility statement."),
     "REGISTRATIONS_PER_PAGE": (50, "Rows per page in organiser lists."),
     "TOKEN_MAX_AGE": (48 * 3600, "Seconds a confirmation or invitation link is valid."),
     "RESET_MAX_AGE": (3600, "Seconds a password reset link is valid."),
