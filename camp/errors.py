@@ -2,6 +2,7 @@
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 
@@ -52,6 +53,15 @@ MESSAGES = {
     429: _l("Too many attempts. Wait a moment and try again."),
     500: _l("An unexpected error occurred. We have been told; please try again later."),
 }
+
+
+class ApiErrorSchema(Schema):
+    """The body of every JSON error (render_error below): documented as the API's error
+    responses in the OpenAPI document (camp.extensions.CampApi)."""
+
+    error = fields.String(required=True, metadata={"description": "A code: not_found, ..."})
+    message = fields.String(required=True, metadata={"description": "For people."})
+    errors = fields.Dict(metadata={"description": "Field errors, by location and field."})
 
 
 def wants_json() -> bool:

@@ -10,6 +10,7 @@ from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 
 from camp.db import Base
+from camp.errors import ApiErrorSchema
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -18,4 +19,11 @@ csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
-api = Api()
+
+
+class CampApi(Api):
+    # The error body the app really sends (camp.errors.render_error), in the OpenAPI document.
+    ERROR_SCHEMA = ApiErrorSchema
+
+
+api = CampApi()

@@ -377,3 +377,27 @@ def test_pip_audit_finds_no_known_vulnerabilities(tmp_path):
         reason = dependencies[0]["skip_reason"] if dependencies else "nothing audited"
         pytest.skip("pip-audit's vulnerability service cannot be reached from this machine "
                     f"(every package skipped, e.g. {reason!r})")
+
+
+# ---------------------------------------------------------------- NUL characters
+
+def test_nul_characters_are_refused_up_front(app, client):
+    """PostgreSQL cannot store or compare text with NUL: found by the fuzzer as 500s."""
+    from camp.checkin.devices import create_device
+    from tests.factories import make_camp
+    assert client.get("/t/abc%00def").status_code == 400
+    assert client.get("/camps/?q=a%00b").status_code == 400
+    res = client.post("/login", data={"email": "a\x00@example.org", "password": "x"})
+    assert res.status_code == 400
+    organiser = make_user(locale="en")
+    camp = make_camp(organiser=organiser)
+    _device, token = create_device(organiser, camp, "Door", 12)
+    _db.session.commit()
+    res = client.post(f"/api/v1/camps/{camp.slug}/scans", json={
+        "ticket": "abc\x00", "nonce": "n" * 10}, headers={"Authorization": f"Bearer {token}"})
+    assert res.status_code == 400
+    assert res.get_json() == {"error": "bad_request",
+                              "message": "Text must not contain NUL characters."}
+    # Ordinary unicode is fine.
+    assert client.post("/login", data={"email": "åse@example.org",
+                                       "password": "😀"}).status_code == 200
