@@ -356,7 +356,7 @@ def test_pip_audit_finds_no_known_vulnerabilities(tmp_path):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("\n".join(pinned_requirements()) + "\n")
     cmd = [sys.executable, "-m", "pip_audit", "-r", str(requirements), "--no-deps",
-           "--disable-pip", "-f", "json", "--progress-spinner", "off",
+           "--disable-pip", "-f", "json", "--progress-spinner", "off", "--timeout", "10",
            "--cache-dir", str(tmp_path / "cache")]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
