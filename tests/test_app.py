@@ -15,11 +15,11 @@ def test_refuses_dev_secret_outside_debug(monkeypatch, tmp_path):
 def test_env_overrides(monkeypatch, tmp_path):
     monkeypatch.setenv("CAMP_SECRET_KEY", "from-env-" + "x" * 20)
     monkeypatch.setenv("CAMP_REGISTRATIONS_PER_PAGE", "7")
-    monkeypatch.setenv("CAMP_SESSION_COOKIE_SECURE", "true")
+    monkeypatch.setenv("CAMP_COOKIE_SECURE", "false")  # production's default is true
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert app.config["SECRET_KEY"].startswith("from-env-")
     assert app.config["REGISTRATIONS_PER_PAGE"] == 7
-    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_SECURE"] is False
     assert app.config["SECRET_KEY"] != DEV_SECRET_KEY
 
 

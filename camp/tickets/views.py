@@ -14,7 +14,9 @@ from camp.web import get_in_camp, load_camp, post_action
 bp = Blueprint("tickets", __name__)
 
 # The secret is the credential; slow down anyone trying to guess one.
+# One budget for the page and the PDF together: two addresses must not double it.
 GUESS_LIMIT = "60 per minute"
+ticket_guesses = limiter.shared_limit(GUESS_LIMIT, scope="ticket-lookup")
 
 
 def _ticket(secret: str) -> Registration:
@@ -25,7 +27,7 @@ def _ticket(secret: str) -> Registration:
 
 
 @bp.get("/t/<secret>")
-@limiter.limit(GUESS_LIMIT)
+@ticket_guesses
 def show(secret):
     reg = _ticket(secret)
     # qr_svg() draws the secret as path data: no text of the ticket reaches the markup.
@@ -34,7 +36,7 @@ def show(secret):
 
 
 @bp.get("/t/<secret>.pdf")
-@limiter.limit(GUESS_LIMIT)
+@ticket_guesses
 def pdf(secret):
     reg = _ticket(secret)
     body = render_pdf("tickets/ticket_pdf.html", reg=reg, camp=reg.camp,
