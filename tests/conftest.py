@@ -30,27 +30,86 @@ def pytest_sessionstart(session):
 
 
 POSTGRES_URL = os.environ.get("CAMP_TEST_POSTGRES_URL")  # a server we may create databases on
+# Building the schema (about 75 tables) costs more than most tests, above all on
+# PostgreSQL: each test process builds it once in a template and copies that per test.
+_template: dict = {}
 
 
-def _new_database_url(tmp_path) -> tuple[str, callable]:
-    if not POSTGRES_URL:
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}", lambda: None
-    name = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = re.sub(r"/[^/?]*(\?|$)", f"/{name}\\1", POSTGRES_URL, count=1) \
+def _admin_engine():
+    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+def _url_for(name: str) -> str:
+    return re.sub(r"/[^/?]*(\?|$)", f"/{name}\\1", POSTGRES_URL, count=1) \
         if POSTGRES_URL.count("/") >= 3 else POSTGRES_URL + "/" + name
+
+
+def _build_schema(url: str) -> None:
+    from camp import models  # noqa: F401  (every table on the metadata)
+    engine = create_engine(url)
+    _db.metadata.create_all(engine)
+    engine.dispose()
+
+
+def _schema_template(tmp_root) -> str:
+    """This process's template with the schema: a SQLite file, or a PostgreSQL database."""
+    if "name" not in _template:
+        if POSTGRES_URL:
+            name = "tmpl_" + uuid.uuid4().hex[:12]
+            admin = _admin_engine()
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            _build_schema(_url_for(name))
+        else:
+            name = str(tmp_root / f"template-{uuid.uuid4().hex[:8]}.sqlite3")
+            _build_schema(f"sqlite:///{name}")
+        _template["name"] = name
+    return _template["name"]
+
+
+def pytest_sessionfinish(session):
+    name = _template.pop("name", None)
+    if name and POSTGRES_URL:
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _new_database_url(tmp_path, with_schema: bool = False) -> tuple[str, callable]:
+    """A database of the test's own; with_schema: every table already made (create_all
+    then finds nothing to do)."""
+    if not POSTGRES_URL:
+        path = tmp_path / "test.sqlite3"
+        if with_schema:
+            import shutil
+            shutil.copyfile(_schema_template(tmp_path.parent), path)
+        return f"sqlite:///{path}", lambda: None
+    name = "t_" + uuid.uuid4().hex[:12]
+    template = f' TEMPLATE "{_schema_template(tmp_path.parent)}"' if with_schema else ""
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
 
     def drop():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-    return url, drop
+    return _url_for(name), drop
 
 
 @pytest.fixture
 def database_url(tmp_path):
+    """The test's database, with the schema made (tests and apps call create_all freely)."""
+    url, drop = _new_database_url(tmp_path, with_schema=True)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database without tables (the migrations build it)."""
     url, drop = _new_database_url(tmp_path)
     yield url
     drop()

@@ -6,8 +6,9 @@ from camp import create_app
 from camp.extensions import db
 
 
-def test_upgrade_matches_models_and_downgrades(database_url):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url})
+def test_upgrade_matches_models_and_downgrades(empty_database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test",
+                      "DATABASE_URL": empty_database_url})
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())

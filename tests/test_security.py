@@ -397,7 +397,7 @@ def test_nul_characters_are_refused_up_front(app, client):
         "ticket": "abc\x00", "nonce": "n" * 10}, headers={"Authorization": f"Bearer {token}"})
     assert res.status_code == 400
     assert res.get_json() == {"error": "bad_request",
-                              "message": "Text must not contain NUL characters."}
+                              "message": "Teksten må ikke indeholde NUL-tegn."}
     # Ordinary unicode is fine.
     assert client.post("/login", data={"email": "åse@example.org",
                                        "password": "😀"}).status_code == 200
