@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import current_app
+from flask import abort, current_app, request, send_file
 from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -48,6 +48,24 @@ def folder_path(folder: str) -> str:
 
 def file_path(folder: str, job) -> str | None:
     return os.path.join(folder_path(folder), job.file_name) if job.file_name else None
+
+
+def send_finished(model, camp, folder: str, download_name: Callable) -> object:
+    """The PDF of this camp's finished run named by ?run=<id>; 404 when no run is named,
+    the run is another camp's or not done, or its file is gone (only the newest are kept)."""
+    from camp.web import get_in_camp
+    job_id = request.args.get("run", type=int)
+    if job_id is None:
+        abort(404)
+    job = get_in_camp(model, job_id, camp)
+    path = file_path(folder, job)
+    if job.status != JobStatus.done or path is None:
+        abort(404)
+    try:
+        return send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=download_name(job), max_age=0)
+    except FileNotFoundError:
+        abort(404)
 
 
 def write_file(folder: str, data: bytes, ext: str = "pdf") -> str:

@@ -1,19 +1,20 @@
 """Badges: the organiser's page (choices, background runs), downloads, a badge at the door."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, \
-    send_file, url_for
+    url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from camp import jobs as shared_jobs
 from camp.badges import jobs, settings
 from camp.badges.forms import LAYOUT_LABELS, BadgeRunForm, BadgeSettingsForm
-from camp.badges.models import BadgeJob, BadgeJobStatus
+from camp.badges.models import BadgeJob
 from camp.badges.render import DIRECT_MAX, LAYOUTS, badge_registrations, count_badges, \
     render_badges_pdf
 from camp.errors import DomainError
 from camp.extensions import db
 from camp.registrations.models import Registration, RegistrationStatus
-from camp.web import get_in_camp, load_camp, save_form, show_domain_error
+from camp.web import load_camp, save_form, show_domain_error
 
 bp = Blueprint("badges", __name__)
 
@@ -99,18 +100,8 @@ def start_run(slug):
 def download(slug):
     """A finished run's PDF (?run=<id>), only to the organisers of its own camp."""
     camp = load_camp(slug, "camp.manage")
-    job_id = request.args.get("run", type=int)
-    if job_id is None:
-        abort(404)
-    job = get_in_camp(BadgeJob, job_id, camp)
-    path = jobs.job_path(job)
-    if job.status != BadgeJobStatus.done or path is None:
-        abort(404)
-    try:
-        return send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{camp.slug}-badges-{job.layout}.pdf", max_age=0)
-    except FileNotFoundError:
-        abort(404)
+    return shared_jobs.send_finished(BadgeJob, camp, jobs.FOLDER,
+                                     lambda job: f"{camp.slug}-badges-{job.layout}.pdf")
 
 
 @bp.get("/camps/<slug>/manage/badges.pdf")

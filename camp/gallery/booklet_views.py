@@ -1,10 +1,10 @@
 """Prototype PDFs: one page per prototype, and the camp's booklet made in the background."""
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from camp.badges.models import BadgeJobStatus as JobStatus
+from camp import jobs
 from camp.camps.services import slugify
 from camp.gallery import booklet
 from camp.gallery.models import BookletJob
@@ -63,15 +63,5 @@ def start_run(slug):
 def download(slug):
     """A finished booklet (?run=<id>), only to the organisers of its own camp."""
     camp = load_camp(slug, "camp.manage")
-    job_id = request.args.get("run", type=int)
-    if job_id is None:
-        abort(404)
-    job = get_in_camp(BookletJob, job_id, camp)
-    path = booklet.job_path(job)
-    if job.status != JobStatus.done or path is None:
-        abort(404)
-    try:
-        return send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{camp.slug}-prototypes.pdf", max_age=0)
-    except FileNotFoundError:
-        abort(404)
+    return jobs.send_finished(BookletJob, camp, booklet.FOLDER,
+                              lambda _job: f"{camp.slug}-prototypes.pdf")
