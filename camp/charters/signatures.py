@@ -18,9 +18,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from camp.audit import record
-from camp.charters.models import Charter, CharterPhase, CharterVersion, Proposal, \
-    ProposalStatus, Signature
-from camp.db import begin_write, utcnow
+from camp.charters.models import Charter, CharterPhase, CharterVersion, Proposal, ProposalStatus, \
+    Signature
+from camp.charters.services import lock
+from camp.db import utcnow
 from camp.errors import Conflict, DomainError, InvalidToken, NotAllowed
 from camp.extensions import db
 
@@ -29,14 +30,6 @@ ORGANISATION_MAX = 160
 NAME_MAX = 120
 TITLE_MAX = 120
 REASON_MAX = 1000
-
-
-def _lock(charter: Charter) -> None:
-    """Read-then-write on this charter: SQLite's write lock, or the charter's row on
-    PostgreSQL (so two editors or two signers queue instead of racing)."""
-    begin_write(db.session)
-    if db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(select(Charter.id).where(Charter.id == charter.id).with_for_update())
 
 
 # --- Final -----------------------------------------------------------------------------------
@@ -62,7 +55,7 @@ def declare_final(actor, charter: Charter, version: CharterVersion,
                   now: datetime | None = None) -> CharterVersion:
     """Mark the latest version final and put the charter in its final phase. Earlier final
     versions stay final (their signatures stay with them)."""
-    _lock(charter)
+    lock(charter)
     db.session.refresh(charter)
     latest_number = db.session.execute(
         select(func.max(CharterVersion.number))
@@ -156,7 +149,7 @@ def sign(actor, charter: Charter, data: dict,
     now = now or utcnow()
     data = _clean(data)
     key = organisation_key(data["organisation"])
-    _lock(charter)
+    lock(charter)
     db.session.refresh(charter)
     message = sign_refusal(charter)
     if message is not None:
@@ -206,7 +199,7 @@ def signature_for_token(charter: Charter, token: str, now: datetime | None = Non
 
 def confirm(charter: Charter, token: str, now: datetime | None = None) -> Signature:
     now = now or utcnow()
-    _lock(charter)
+    lock(charter)
     signature = signature_for_token(charter, token, now)
     signature.confirmed_at = now
     signature.token_hash = None
@@ -235,7 +228,7 @@ def withdraw(actor, charter: Charter, signature: Signature, reason: str, editor:
     if len(reason) > REASON_MAX:
         raise DomainError(_l("Keep it under %(max)s characters.", max=REASON_MAX),
                           field="reason")
-    _lock(charter)
+    lock(charter)
     db.session.refresh(signature)
     if signature.withdrawn_at is not None:
         raise DomainError(_l("This signature is already withdrawn."))

@@ -30,6 +30,7 @@ from camp.errors import Conflict, DomainError
 from camp.extensions import db
 from camp.trials.labels import RECOMMENDATION_LABELS  # noqa: F401  (ev.RECOMMENDATION_LABELS)
 from camp.trials.models import EvaluationAnswer, EvaluationRound, Party, Recommendation, Trial
+from camp.trials.services import lock
 
 SCALE_MIN, SCALE_MAX = 1, 5
 DISAGREEMENT = 2  # max - min on the 1-5 scale from which the parties are said to disagree
@@ -98,14 +99,6 @@ def latest_round(trial: Trial) -> EvaluationRound | None:
     return next((r for r in all_rounds if r.id in answered), all_rounds[0])
 
 
-def _lock_trial(trial: Trial) -> None:
-    """Read-then-write on this trial's rounds: SQLite's write lock, the trial's row on
-    PostgreSQL (two managers opening a round at once queue instead of racing)."""
-    begin_write(db.session)
-    if db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(select(Trial.id).where(Trial.id == trial.id).with_for_update())
-
-
 def open_round(actor, trial: Trial, title: str, closes_at: datetime | None = None,
                now: datetime | None = None) -> EvaluationRound:
     """A new round, open from now until `closes_at` (or until closed by hand)."""
@@ -119,7 +112,7 @@ def open_round(actor, trial: Trial, title: str, closes_at: datetime | None = Non
                           field="title")
     if closes_at is not None and closes_at <= now:
         raise DomainError(_l("The closing date must be in the future."), field="closes_on")
-    _lock_trial(trial)
+    lock(trial)  # two managers opening a round at once queue instead of racing
     # Read the time after waiting for the lock, and count any round not yet closed (also
     # one that opened a moment "later" than a stale clock): two managers opening at once
     # must end with one round.
@@ -140,7 +133,7 @@ def open_round(actor, trial: Trial, title: str, closes_at: datetime | None = Non
 def close_round(actor, trial: Trial, round_: EvaluationRound,
                 now: datetime | None = None) -> EvaluationRound:
     now = now or utcnow()
-    _lock_trial(trial)
+    lock(trial)
     db.session.refresh(round_)
     if not is_open(round_, now):
         raise DomainError(_l("This round is already closed."))

@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload, object_session, selectinload
 
 from camp import uploads
 from camp.audit import record
-from camp.db import begin_write, utcnow
+from camp.db import utcnow
 from camp.errors import DomainError
 from camp.extensions import db
 from camp.prototypes.files import make_thumbnail
 from camp.trials.models import Trial, TrialPhoto, TrialStatus, TrialUpdate
+from camp.trials.services import lock
 
 AREA = TrialPhoto.UPLOAD_AREA
 BODY_MAX = 5000
@@ -79,13 +80,6 @@ def check_photo(data: bytes, filename: str | None) -> uploads.Kind:
     return kind
 
 
-def _lock(trial: Trial) -> Trial:
-    begin_write(db.session)
-    return db.session.execute(
-        select(Trial).where(Trial.id == trial.id).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one()
-
-
 def post_update(actor, trial: Trial, body: str, progress=None, status=None, reason: str = "",
                 photos=(), now: datetime | None = None) -> TrialUpdate:
     """Record an update on the trial's timeline (the view checked "trial.manage").
@@ -102,7 +96,7 @@ def post_update(actor, trial: Trial, body: str, progress=None, status=None, reas
                           field="photos")
     kinds = [check_photo(data, name) for data, name in photos]
     now = now or utcnow()
-    trial = _lock(trial)
+    trial = lock(trial)
     update = TrialUpdate(trial_id=trial.id, author_id=actor.id, body=body, progress=progress,
                          created_at=now)
     if new_status is not None and new_status != trial.status:
