@@ -41,3 +41,17 @@ pip_install() {
 }
 
 export FLASK_APP=wsgi.py
+
+# Test-only npm tools (package.json: vnu-jar, the Nu HTML Checker, run with the system Java).
+# Installed when node_modules is missing or package-lock.json is newer than the last install;
+# --ignore-scripts: vnu-jar's postinstall would download a JRE, Debian's is used instead.
+ensure_node_modules() {
+  command -v npm >/dev/null || ensure_debs nodejs npm
+  command -v java >/dev/null || ensure_debs default-jre-headless
+  local stamp="node_modules/.installed"
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    echo "==> Installing npm test tools (vnu-jar)"
+    npm ci --ignore-scripts --no-audit --no-fund >/dev/null
+    touch "$stamp"
+  fi
+}
