@@ -5,6 +5,7 @@ Also a participant's whole path: log in, register, see the waiting-list position
 import pytest
 
 from tests.e2e.conftest import axe_violations, log_in
+from tests.e2e.htmlcheck import HtmlPages
 
 SLUG = "samskabelsescamp-2027"
 SPRINT = "folkemoedet-integration"  # the past sprint, with submitted prototypes
@@ -96,6 +97,30 @@ def test_jury_pages_are_accessible(page, live_server):
     log_in(page, live_server, "jury@samskab.dk")
     problems = _check(page, live_server, JURY)
     assert not problems, "\n".join(problems)
+
+
+def test_every_page_above_is_valid_html(browser, live_server, tmp_path):
+    """The server's HTML of each page in the lists above, per role, through the Nu HTML
+    Checker in one batch. Fetched raw (the context's request client shares the login
+    cookie), so this is what the server sent, not the DOM after scripts ran."""
+    pages = HtmlPages(tmp_path / "html")
+    roles = [("da-DK", None, ANONYMOUS), ("en-GB", None, ANONYMOUS),
+             ("da-DK", "organisator@samskab.dk", ORGANISER),
+             ("da-DK", "deltager@samskab.dk", PARTICIPANT),
+             ("da-DK", "problemejer@samskab.dk", OWNER), ("da-DK", "jury@samskab.dk", JURY)]
+    for lang, email, paths in roles:
+        context = browser.new_context(locale=lang)
+        if email:
+            log_in(context.new_page(), live_server, email)
+        for path in paths:
+            response = context.request.get(live_server + path,
+                                           headers={"Accept-Language": lang})
+            assert response.status == 200, path
+            pages.add(f"{email or 'anonymous'} {lang} {path}", response.text())
+        context.close()
+    errors = pages.errors()
+    print(f"vnu: {len(pages)} pages in {pages.seconds:.1f} s")
+    assert not errors, "\n".join(errors)
 
 
 def test_a_team_asks_the_owner_and_the_organiser_sees_the_response_time(browser, live_server):
