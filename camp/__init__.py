@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from camp.admin.views import bp as admin_bp
     from camp.auth.views import bp as auth_bp
     from camp.badges.views import bp as badges_bp
     from camp.camps.manage_views import bp as manage_bp
@@ -75,7 +76,7 @@ def register_blueprints(app: Flask) -> None:
                checkin_bp, badges_bp, challenges_bp, requests_bp, teams_bp, placement_bp,
                prototypes_bp, feedback_bp, judging_bp, votes_bp, gallery_bp, booklets_bp,
                charters_bp, charter_versions_bp, trials_bp, trial_progress_bp,
-               trial_evaluation_bp, privacy_bp, trial_reports_bp):
+               trial_evaluation_bp, privacy_bp, trial_reports_bp, admin_bp):
         app.register_blueprint(bp)
     from camp.api.checkin import bp as api_checkin_bp
     from camp.extensions import api

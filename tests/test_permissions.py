@@ -106,7 +106,8 @@ def build_world():
             "owner_id": challenge.owners[0].id, "attachment_id": attachment.id,
             "prototype_id": prototype.id, "feedback_id": feedback.id,
             "file_id": prototype_file.id, "number": 1, "criterion_id": criterion.id,
-            "assignment_id": assignment.id, **charter_ids, **trial_ids}
+            "assignment_id": assignment.id, "user_id": users["participant"].id,
+            **charter_ids, **trial_ids}
     return users, args
 
 

@@ -5,11 +5,12 @@ import hashlib
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from camp.auth.erasure import erase_user
 from camp.auth.models import ActorType, User
-from camp.db import begin_write, utcnow
+from camp.db import utcnow
 from camp.errors import DomainError, InvalidToken
 from camp.extensions import db
 
@@ -274,51 +275,8 @@ def _owned_challenges(user: User, iso) -> list[dict]:
 
 
 def delete_account(user: User, password: str) -> None:
-    """Erase personal data; keep anonymous rows so counts and history stay consistent."""
-    from camp.camps.models import Invitation, Membership, Role
-    from camp.registrations.models import Registration
-
+    """Self-service: the person confirms with their password, then everything is erased
+    as for an admin's erasure (camp.auth.erasure.erase_user)."""
     if not user.check_password(password):
         raise DomainError(_l("The password is not correct."), field="password")
-    begin_write(db.session)  # seats may be freed and handed on below
-    organised = db.session.execute(
-        select(Membership.camp_id).where(Membership.user_id == user.id,
-                                         Membership.role == Role.organiser)).scalars().all()
-    for camp_id in organised:
-        others = db.session.execute(
-            select(func.count()).select_from(Membership).where(
-                Membership.camp_id == camp_id, Membership.role == Role.organiser,
-                Membership.user_id != user.id)).scalar_one()
-        if others == 0:
-            raise DomainError(_l("You are the only organiser of a camp. Invite another "
-                                 "organiser before you delete your account."))
-
-    now = utcnow()
-    from camp.privacy.consent import log_account_deleted
-    log_account_deleted(user)  # the consent log: every consent withdrawn (issue 9)
-    from camp.registrations import services as registration_services
-    registrations = db.session.execute(
-        select(Registration).where(Registration.user_id == user.id)).scalars().all()
-    for reg in registrations:
-        registration_services.erase_personal_data(reg, now=now)
-    db.session.execute(delete(Membership).where(Membership.user_id == user.id))
-    from camp.challenges.models import ChallengeOwner
-    db.session.execute(delete(ChallengeOwner).where(ChallengeOwner.user_id == user.id))
-    from camp.teams.organise import forget_user
-    forget_user(user)  # out of teams (the lead handed on), join requests, the board
-    from camp.trials.parties import forget_user as forget_trial_contact
-    forget_trial_contact(user)  # no longer a trial party's contact; the contract stays
-    from camp.trials.followers import forget_user as stop_following
-    stop_following(user)  # follows no trial: no more e-mail, no unsubscribe tokens
-    from camp.judging.scoring import forget_juror
-    forget_juror(user)  # the jury comments go; the scores stay for the results
-    db.session.execute(delete(Invitation).where(Invitation.email == user.email,
-                                                Invitation.accepted_at.is_(None)))
-    user.name = _l("Deleted user").__str__()
-    user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"
-    user.organisation = ""
-    user.password_hash = None
-    user.is_admin = False
-    user.session_token = secrets.token_hex(16)
-    user.deleted_at = now
-    db.session.flush()
+    erase_user(user)

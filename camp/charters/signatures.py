@@ -310,3 +310,23 @@ def export_user_signatures(user) -> list[dict]:
              "email": s.email, "signed_at": iso(s.created_at),
              "confirmed_at": iso(s.confirmed_at), "withdrawn_at": iso(s.withdrawn_at),
              "withdrawal_reason": s.withdrawal_reason} for s in rows]
+
+
+def forget_signer(user) -> None:
+    """Erasure of a person (issue 9). A signature is the organisation's public act: a
+    confirmed one (standing or withdrawn) stays on the list and in the history with the
+    organisation, the signer's title and the dates, so the charter's record of who signed
+    stays true; the signer's name and e-mail address, which are the person's, are erased.
+    An unconfirmed signature is not an act yet: it is deleted (its link dies with it)."""
+    rows = db.session.execute(
+        select(Signature).where(or_(Signature.user_id == user.id,
+                                    func.lower(Signature.email) == (user.email or "").lower()))
+    ).scalars().all()
+    for s in rows:
+        if s.confirmed_at is None:
+            db.session.delete(s)
+            continue
+        s.signer_name = str(_l("Deleted user"))
+        s.email = f"erased-signature-{s.id}@invalid"
+        s.user_id = None
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Site administration (administrators only): people, their data, erasure (issue 9)."""
