@@ -6,15 +6,18 @@ person and keeps anonymous rows so counts, results and histories stay consistent
 - account: name -> "Deleted user", e-mail -> deleted-<id>-<random>@invalid, organisation,
   password and admin flag gone, session_token rotated (every session and remember cookie
   ends: the login id carries the token), deleted_at set;
-- registrations: cancelled when the camp is ahead (the seat moves on), then blanked
-  (camp.registrations.services.erase_personal_data), what scanners typed for them too;
+- registrations (the account's, and those an organiser made for the address before the
+  account existed): cancelled when the camp is ahead (the seat moves on), then blanked
+  (camp.registrations.services.erase_personal_data);
 - camp roles and challenge ownership removed; invitations sent to the address removed
   (pending) or re-addressed to the anonymous address (accepted: the camp's history);
 - teams, join requests, the team board (camp.teams.organise.forget_user);
 - trial party contact, trial following (camp.trials.parties / followers .forget_user);
 - jury comments (camp.judging.scoring.forget_juror; scores stay for the results);
 - charter signatures: the signer's name and e-mail (camp.charters.signatures.forget_signer;
-  the organisation's signature stands, see there);
+  the organisation's signature stands, see there); the name copied into charter
+  changelogs (camp.charters.versions.forget_person);
+- lines of challenges' "Contact people" that name them (camp.challenges.services);
 - the consent log gets a "withdrawn" event, and the audit log an "account.erase" event
   (no camp: the account is not any camp's) with who did it and the admin's reason.
 
@@ -82,13 +85,17 @@ def erase_user(user: User, *, by: User | None = None, reason: str | None = None)
 
     now = utcnow()
     old_email = (user.email or "").lower()
+    erased_name = str(_l("Deleted user"))
     from camp.privacy.consent import log_account_deleted
     log_account_deleted(user)  # the consent log: every consent withdrawn (issue 9)
     record(ERASE_ACTION, actor=by or user, obj=user, by_admin=by is not None and by.id != user.id,
            reason=(reason or "").strip())
     from camp.registrations import services as registration_services
-    registrations = db.session.execute(
-        select(Registration).where(Registration.user_id == user.id)).scalars().all()
+    registrations = db.session.execute(select(Registration).where(or_(
+        Registration.user_id == user.id,
+        # made by an organiser for the address before the person had an account
+        (Registration.user_id.is_(None) & (func.lower(Registration.email) == old_email))
+    ))).scalars().all()
     for reg in registrations:
         registration_services.erase_personal_data(reg, now=now)
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
@@ -103,8 +110,12 @@ def erase_user(user: User, *, by: User | None = None, reason: str | None = None)
     forget_juror(user)  # the jury comments go; the scores stay for the results
     from camp.charters.signatures import forget_signer
     forget_signer(user)  # the organisation's signature stands; the signer's name goes
+    from camp.charters.versions import forget_person
+    forget_person(user, erased_name)  # the name copied into charter changelogs
+    from camp.challenges.services import forget_contact
+    forget_contact(user, user.name, old_email)  # lines naming them in "Contact people"
 
-    user.name = str(_l("Deleted user"))
+    user.name = erased_name
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"
     user.organisation = ""
     user.password_hash = None

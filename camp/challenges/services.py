@@ -244,3 +244,25 @@ def remove_owner(actor: User, challenge: Challenge, owner: ChallengeOwner) -> Us
     record("challenge.owner_remove", actor=actor, camp=challenge.camp, obj=challenge,
            user_id=user.id)
     return user
+
+
+def forget_contact(user: User, name: str, email: str) -> None:
+    """Erasure of a person (issue 9): lines of a challenge's "Contact people" that name
+    them (their e-mail, or their name as a whole word) are taken out; the rest stays."""
+    import re
+    patterns = [re.compile(re.escape(email), re.IGNORECASE)] if email else []
+    if name and len(name.strip()) >= 3:
+        patterns.append(re.compile(r"(?<!\w)" + re.escape(name.strip()) + r"(?!\w)",
+                                   re.IGNORECASE))
+    if not patterns:
+        return
+    from sqlalchemy import func, or_
+    candidates = db.session.execute(select(Challenge).where(or_(*(
+        func.lower(Challenge.contacts).contains(text.lower(), autoescape=True)
+        for text in (email, name.strip()) if text)))).scalars().all()
+    for challenge in candidates:
+        lines = (challenge.contacts or "").splitlines()
+        kept = [line for line in lines if not any(p.search(line) for p in patterns)]
+        if len(kept) != len(lines):
+            challenge.contacts = "\n".join(kept)
+    db.session.flush()

@@ -67,3 +67,33 @@ def changelog_entry(kind: str, *, proposal=None, clause_number: str | None = Non
                     author: str = "", decided_by: str = "", summary: str = "") -> dict:
     return {"kind": kind, "proposal_id": getattr(proposal, "id", None), "clause": clause_number,
             "author": author, "decided_by": decided_by, "summary": summary[:300]}
+
+
+def forget_person(user, label: str) -> None:
+    """Erasure of a person (issue 9): their name leaves the changelogs, where it was
+    copied as the author of accepted proposals and as the editor who decided a proposal or
+    saved a version (the version's created_by). `label` takes its place."""
+    from sqlalchemy import or_
+
+    from camp.charters.models import Proposal
+    authored = set(db.session.execute(
+        select(Proposal.id).where(Proposal.author_id == user.id)).scalars())
+    charters = select(Proposal.charter_id).where(Proposal.author_id == user.id)
+    rows = db.session.execute(select(CharterVersion).where(or_(
+        CharterVersion.created_by_id == user.id,
+        CharterVersion.charter_id.in_(charters)))).scalars().all()
+    for version in rows:
+        mine = version.created_by_id == user.id
+        changed = []
+        for entry in version.changelog or []:
+            entry = dict(entry)
+            if mine:
+                entry["decided_by"] = label
+                if entry.get("kind") == "edit":
+                    entry["author"] = label
+            if entry.get("proposal_id") in authored:
+                entry["author"] = label
+            changed.append(entry)
+        if changed != list(version.changelog or []):
+            version.changelog = changed
+    db.session.flush()

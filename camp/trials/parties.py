@@ -235,7 +235,11 @@ def export_user_trials(user) -> dict:
 def forget_user(user) -> None:
     """On account deletion: the person is no longer any party's contact (the party, its
     organisation and its commitments stay, as the contract's history)."""
-    for party in db.session.execute(select(Party).where(Party.user_id == user.id)).scalars():
+    from sqlalchemy import or_
+    email = (user.email or "").lower()
+    for party in db.session.execute(select(Party).where(or_(
+            Party.user_id == user.id,  # also a contact added by address before they signed up
+            func.lower(Party.contact_email) == email))).scalars():
         party.user_id = None
         party.contact_name = ""
         party.contact_email = ""
