@@ -89,7 +89,7 @@ def summary(user: User) -> Summary:
 def erase_person(admin: User, user: User, *, email: str, reason: str) -> User:
     """An administrator erases someone else: the typed address must be the person's."""
     if admin.id == user.id:
-        raise DomainError(_l("You cannot erase your own account here. Use \"Delete account\" "
+        raise DomainError(_l("You cannot erase your own account here. Use “Delete account” "
                              "on your profile."))
     if (email or "").strip().lower() != (user.email or "").lower():
         raise DomainError(_l("This is not the person's e-mail address. Nothing was erased."),
