@@ -18,6 +18,8 @@ import time
 import uuid
 from pathlib import Path
 
+from tests.bench.table import Row, below, vs_reference
+
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTIONS, REQUESTS = 8, 3000
 
@@ -114,8 +116,13 @@ def _load(port: int, path: str, bodies: list[dict], headers: dict) -> dict:
             "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000, "errors": len(errors)}
 
 
-def main() -> dict:
-    work = Path(tempfile.mkdtemp(prefix="samskab-bench-"))
+def measure() -> dict:
+    """Runs the reference and the API, one after the other; returns their figures."""
+    with tempfile.TemporaryDirectory(prefix="samskab-bench-") as tmp:
+        return _measure(Path(tmp))
+
+
+def _measure(work: Path) -> dict:
     db_path = work / "camp.sqlite3"
     env = dict(os.environ, FLASK_APP="wsgi.py", CAMP_SECRET_KEY="bench-" + "x" * 40,
                CAMP_DATABASE_URL=f"sqlite:///{db_path}", CAMP_RATELIMIT_ENABLED="false",
@@ -136,7 +143,27 @@ def main() -> dict:
             results[name] = _load(port, path, bodies[200:], headers)
         finally:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return results
+
+
+def rows(results: dict | None = None) -> list[Row]:
+    """The targets of issue 4, as rows of the one table."""
+    results = results or measure()
+    api, ref = results["check-in API"], results["reference"]
+    out = [vs_reference("checkin", "scan throughput", api["rps"], "req/s", ref["rps"],
+                        at_least=0.70),
+           below("checkin", "scan p99 latency", api["p99"], "ms", 50),
+           below("checkin", "scans not answered 200", api["errors"], "", 1)]
+    return out
+
+
+def report(results: dict) -> None:
+    """The detailed figures, printed before the table."""
     ratio = results["check-in API"]["rps"] / results["reference"]["rps"]
     print(f"Check-in API, gunicorn -w 2, SQLite WAL, {CONNECTIONS} connections, "
           f"{REQUESTS - 200} scans each:")
@@ -145,6 +172,11 @@ def main() -> dict:
               f"p99 {r['p99']:6.1f} ms   errors {r['errors']}")
     print(f"  throughput ratio API/reference: {ratio:.2f} (target >= 0.70); "
           f"API p99 {results['check-in API']['p99']:.1f} ms (target < 50 ms)")
+
+
+def main() -> dict:
+    results = measure()
+    report(results)
     return results
 
 
