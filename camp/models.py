@@ -18,3 +18,4 @@ from camp.charters.models import Charter, CharterComment, CharterEditor, Charter
 from camp.trials.models import CommitmentRevision, EvaluationAnswer, EvaluationRound, \
     Follower, Milestone, Party, ReminderSent, Review, Trial, TrialPhoto, TrialPrototype, \
     TrialUpdate  # noqa: F401
+from camp.api.models import ApiToken  # noqa: F401
