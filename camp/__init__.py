@@ -8,7 +8,10 @@ from camp.app import CampFlask
 
 def create_app(test_config=None) -> Flask:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # CAMP_INSTANCE_PATH: one folder shared by every host (uploads, badge and booklet files).
+    instance = os.environ.get("CAMP_INSTANCE_PATH")
     app = CampFlask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance) if instance else None,
                 template_folder=os.path.join(root, "templates"),
                 static_folder=os.path.join(root, "static"))
     if test_config and test_config.get("TESTING"):
@@ -78,9 +81,8 @@ def register_blueprints(app: Flask) -> None:
                charters_bp, charter_versions_bp, trials_bp, trial_progress_bp,
                trial_evaluation_bp, privacy_bp, trial_reports_bp, admin_bp):
         app.register_blueprint(bp)
-    from camp.api.checkin import bp as api_checkin_bp
-    from camp.extensions import api
-    api.register_blueprint(api_checkin_bp)
+    from camp.api import register as register_api
+    register_api(app)
 
 
 def register_cli(app: Flask) -> None:

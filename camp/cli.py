@@ -133,6 +133,21 @@ def apply_retention(today):
     click.echo(f"{len(report.erased)} camps erased, {report.registrations} registrations "
                "anonymised.")
 
+@camp_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+def worker(burst):
+    """Run the badge runs, booklets and e-mail deliveries queued in Redis
+    (CAMP_REDIS_URL). Start one or more, on any host that sees the instance folder."""
+    from flask import current_app
+    from camp import queue
+    if not queue.enabled():
+        raise click.ClickException("CAMP_REDIS_URL is not set: jobs run in the web "
+                                   "process and e-mail is sent at once; no worker needed.")
+    mail, jobs = queue.queue_names()
+    click.echo(f"Working on the queues {mail} and {jobs}.")
+    queue.work(current_app._get_current_object(), burst=burst)
+
+
 from camp.demo import register_demo_commands  # noqa: E402
 
 register_demo_commands(camp_cli)

@@ -25,7 +25,14 @@ SETTINGS = {
     "MAIL_USE_SSL": (False, "SMTP over TLS."),
     "MAIL_DEFAULT_SENDER": ("Samskab <noreply@samskab.local>", "From address."),
     "RATELIMIT_STORAGE_URI": ("memory://", "Flask-Limiter storage; redis://host:6379 for "
-                              "several workers."),
+                              "several workers (default: CAMP_REDIS_URL when that is set)."),
+    "REDIS_URL": (None, "redis://host:6379/0: rate limits, badge runs, booklets and e-mail "
+                  "deliveries shared by every process and host through Redis; "
+                  "`flask camp worker` runs the jobs. Unset: one process's memory and "
+                  "threads."),
+    "INSTANCE_PATH": (None, "The instance folder (SQLite file, uploads, badge and booklet "
+                      "files, outbox); default instance/ beside the code. Several hosts: "
+                      "one shared folder."),
     "RATELIMIT_ENABLED": (True, "Turn rate limits off (tests only)."),
     "MAX_CONTENT_LENGTH": (16 * 1024 * 1024, "Largest request body in bytes."),
     "COOKIE_SECURE": (True, "Session and remember-me cookies over HTTPS only. On unless set; "
@@ -45,6 +52,12 @@ def _coerce(raw: str, default):
     return raw
 
 
+def _explicit(name: str, test_config) -> bool:
+    """Whether the setting was given (environment, CAMP_CONFIG_JSON or test_config)."""
+    return "CAMP_" + name in os.environ or name in (test_config or {}) \
+        or name in json.loads(os.environ.get("CAMP_CONFIG_JSON") or "{}")
+
+
 def load_config(app, test_config=None) -> None:
     for name, (default, _help) in SETTINGS.items():
         app.config[name] = default
@@ -62,6 +75,10 @@ def load_config(app, test_config=None) -> None:
         or "COOKIE_SECURE" in json.loads(os.environ.get("CAMP_CONFIG_JSON") or "{}")
     secure = bool(app.config["COOKIE_SECURE"]) if explicit else not (app.debug or app.testing)
 
+    # Redis, when there is one, holds the rate limits too (unless they are sent elsewhere).
+    if app.config["REDIS_URL"] and not _explicit("RATELIMIT_STORAGE_URI", test_config):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
     url = app.config["DATABASE_URL"] or "sqlite:///" + os.path.join(
         app.instance_path, "camp.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
@@ -71,7 +88,8 @@ def load_config(app, test_config=None) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
-    app.config["MAIL_FILE_PATH"] = os.path.join(app.instance_path, "outbox")
+    # The file backend's folder; CAMP_CONFIG_JSON may point it elsewhere (the browser tests).
+    app.config.setdefault("MAIL_FILE_PATH", os.path.join(app.instance_path, "outbox"))
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -2,17 +2,19 @@
 
 A job is a row with status/total/done/error/file_name/started_at/finished_at/updated_at
 (camp.badges.models.BadgeJob, camp.gallery.models.BookletJob) and a plain function
-`run_X_job(job_id)` that needs only an app context, so a queue (issue 9: RQ) can call it
-as it is. Until then a runner starts it, chosen by a setting:
+`run_X_job(job_id)` that needs only an app context, so a queue can call it as it is. A
+runner starts it, chosen by a setting:
 
-- the job's own setting (BADGE_JOB_RUNNER, BOOKLET_JOB_RUNNER): "thread", "inline" or a
-  callable(app, job_id);
-- else the shared JOB_RUNNER: "thread", "inline" or a callable(app, run, job_id), where
-  `run` is the job's plain function;
-- else "inline" under TESTING and "thread" otherwise.
+- the job's own setting (BADGE_JOB_RUNNER, BOOKLET_JOB_RUNNER): "thread", "inline", "rq"
+  or a callable(app, job_id);
+- else the shared JOB_RUNNER: "thread", "inline", "rq" or a callable(app, run, job_id),
+  where `run` is the job's plain function;
+- else "rq" when CAMP_REDIS_URL is set, "inline" under TESTING and "thread" otherwise.
 
 "thread" runs the job in a background thread of the app process, "inline" at once in
-its own app context.
+its own app context, "rq" on the Redis queue that `flask camp worker` serves (camp.queue),
+on whichever host the worker runs: every web host and worker must see one instance folder
+(CAMP_INSTANCE_PATH), where the files are written and read.
 """
 from __future__ import annotations
 
@@ -136,7 +138,8 @@ def launch(run: Callable[[int], None], job_id: int, setting: str, name: str = "j
     app = current_app._get_current_object()
     own = app.config.get(setting)
     shared = app.config.get("JOB_RUNNER")
-    runner = own or shared or ("inline" if app.testing else "thread")
+    runner = own or shared or ("rq" if app.config.get("REDIS_URL") else
+                               "inline" if app.testing else "thread")
     if callable(runner):
         if runner is own:
             runner(app, job_id)
@@ -144,6 +147,9 @@ def launch(run: Callable[[int], None], job_id: int, setting: str, name: str = "j
             runner(app, run, job_id)
     elif runner == "inline":
         run_in_app(app, run, job_id)
+    elif runner == "rq":
+        from camp import queue
+        queue.enqueue_job(run, job_id, name, app)
     else:
         thread = threading.Thread(target=run_in_app, args=(app, run, job_id),
                                   name=f"{name}-{job_id}", daemon=True)

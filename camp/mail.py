@@ -1,4 +1,9 @@
-"""Sending e-mail: rendered templates in the recipient's language."""
+"""Sending e-mail: rendered templates in the recipient's language.
+
+With CAMP_REDIS_URL set the message is rendered here, in the request, and its delivery
+goes on the Redis queue (camp.queue.deliver), where `flask camp worker` sends it and tries
+again when the mail server refuses it. Without Redis it is sent at once, as before.
+"""
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
@@ -6,18 +11,23 @@ from flask_mailman import EmailMessage
 
 def send_email(to: str, subject, template: str, locale: str | None = None,
                attachments=(), **context):
-    """Render templates/email/<template>.txt in `locale` and send it.
+    """Render templates/email/<template>.txt in `locale` and send (or queue) it.
 
     `subject` is usually a lazy_gettext string, so it is translated in that locale too.
     """
     with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
         subject = str(subject)
         body = render_template(f"email/{template}.txt", **context)
-    message = EmailMessage(subject=subject, body=body, to=[to],
-                           from_email=current_app.config["MAIL_DEFAULT_SENDER"])
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    attachments = list(attachments)
+    message = EmailMessage(subject=subject, body=body, to=[to], from_email=sender)
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
-    message.send()
+    if current_app.config.get("REDIS_URL"):
+        from camp import queue
+        queue.enqueue_mail(queue.message_payload(to, subject, body, sender, attachments))
+    else:
+        message.send()
     if current_app.debug:
         current_app.logger.info("E-mail to %s: %s\n%s", to, subject, body)
     return message
