@@ -29,6 +29,50 @@ def pytest_sessionstart(session):
                 write_mo(fh, catalog)
 
 
+def _memoise_url_builders():
+    """Every test builds an app, and Werkzeug compiles two URL builders per rule (about
+    700 rules) by generating and compiling Python code: over half of create_app's time.
+    The generated function depends only on the rule's parsed parts and defaults (it gets
+    the rule, with its converters, as its first argument), so one copy per process serves
+    every app's equal rule."""
+    from werkzeug.routing.rules import Rule
+    compile_builder = Rule._compile_builder
+    cache: dict = {}
+
+    def cached(self, append_unknown: bool = True):
+        defaults = tuple(sorted((k, repr(v)) for k, v in (self.defaults or {}).items()))
+        key = (self.rule, tuple(self._trace), defaults, append_unknown)
+        if key not in cache:
+            cache[key] = compile_builder(self, append_unknown)
+        return cache[key]
+    Rule._compile_builder = cached
+
+
+_memoise_url_builders()
+
+
+class _MemoryBytecodeCache:
+    """Each test's app has a new Jinja environment, which would compile every template
+    it renders again; compiled templates are shared by all apps of the process (Jinja
+    checks each entry against the template's source)."""
+
+    def __new__(cls):
+        from jinja2 import BytecodeCache
+
+        class Cache(BytecodeCache):
+            store: dict = {}
+
+            def load_bytecode(self, bucket):
+                if bucket.key in self.store:
+                    bucket.bytecode_from_string(self.store[bucket.key])
+
+            def dump_bytecode(self, bucket):
+                self.store[bucket.key] = bucket.bytecode_to_string()
+        return Cache()
+
+
+_TEMPLATES = _MemoryBytecodeCache()
+
 POSTGRES_URL = os.environ.get("CAMP_TEST_POSTGRES_URL")  # a server we may create databases on
 # Building the schema (about 75 tables) costs more than most tests, above all on
 # PostgreSQL: each test process builds it once in a template and copies that per test.
@@ -77,20 +121,25 @@ def pytest_sessionfinish(session):
         admin.dispose()
 
 
-def _new_database_url(tmp_path, with_schema: bool = False) -> tuple[str, callable]:
-    """A database of the test's own; with_schema: every table already made (create_all
-    then finds nothing to do)."""
+def new_database_url(tmp_path, with_schema: bool = False, template: str | None = None,
+                     name: str = "test.sqlite3") -> tuple[str, callable]:
+    """A database of the test's own, and a function that drops it. with_schema: every
+    table already made (create_all then finds nothing to do); template: a copy of that
+    database instead (a SQLite file, or a PostgreSQL database name; nobody may be
+    connected to it)."""
+    if with_schema:
+        template = _schema_template(tmp_path.parent)
     if not POSTGRES_URL:
-        path = tmp_path / "test.sqlite3"
-        if with_schema:
+        path = tmp_path / name
+        if template:
             import shutil
-            shutil.copyfile(_schema_template(tmp_path.parent), path)
+            shutil.copyfile(template, path)
         return f"sqlite:///{path}", lambda: None
     name = "t_" + uuid.uuid4().hex[:12]
-    template = f' TEMPLATE "{_schema_template(tmp_path.parent)}"' if with_schema else ""
     admin = _admin_engine()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'
+                          + (f' TEMPLATE "{template}"' if template else "")))
 
     def drop():
         with admin.connect() as conn:
@@ -99,10 +148,16 @@ def _new_database_url(tmp_path, with_schema: bool = False) -> tuple[str, callabl
     return _url_for(name), drop
 
 
+def database_name(url: str) -> str:
+    """What new_database_url(template=...) takes: the SQLite file, or the database name."""
+    from sqlalchemy.engine import make_url
+    return make_url(url).database
+
+
 @pytest.fixture
 def database_url(tmp_path):
     """The test's database, with the schema made (tests and apps call create_all freely)."""
-    url, drop = _new_database_url(tmp_path, with_schema=True)
+    url, drop = new_database_url(tmp_path, with_schema=True)
     yield url
     drop()
 
@@ -110,7 +165,7 @@ def database_url(tmp_path):
 @pytest.fixture
 def empty_database_url(tmp_path):
     """A database without tables (the migrations build it)."""
-    url, drop = _new_database_url(tmp_path)
+    url, drop = new_database_url(tmp_path)
     yield url
     drop()
 
@@ -133,8 +188,9 @@ class FreshContextClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(tmp_path, database_url):
+def make_test_app(database_url: str, instance_path):
+    """The app as tests use it: a database of the test's own, mail kept in memory, no
+    CSRF or rate limits (their own tests turn them on), a per-test instance folder."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -146,8 +202,15 @@ def app(tmp_path, database_url):
         "BASE_URL": "http://localhost",
     })
     app.test_client_class = FreshContextClient
-    app.instance_path = str(tmp_path / "instance")
+    app.jinja_env.bytecode_cache = _TEMPLATES
+    app.instance_path = str(instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = make_test_app(database_url, tmp_path / "instance")
     with app.app_context():
         _db.create_all()
         yield app

@@ -5,13 +5,18 @@ test_every_route_has_a_row, so new routes cannot slip in unreviewed.
 """
 import importlib
 import pkgutil
+import shutil
+import uuid
+from contextlib import contextmanager
 
 import pytest
+from flask import url_for
 
 from camp.camps.models import CampStatus, Invitation, ProgrammeItem, QuestionKind, \
     RegistrationQuestion, Role
 from camp.extensions import db
 from tests import permission_rows
+from tests.conftest import database_name, make_test_app, new_database_url
 from tests.factories import add_role, make_camp, make_challenge, make_prototype, \
     make_registration, make_team, make_user
 
@@ -224,34 +229,78 @@ def test_rows_name_real_routes(app):
     assert not stale, stale
 
 
+# Building the world costs more than the eight requests of a row, so each test process
+# builds it once and every row (and every rebuild after a POST that changed it) starts
+# from a copy of that database and its instance folder (uploaded files).
+_world: dict = {}
+
+
+def _world_template(tmp_path) -> dict:
+    if not _world:
+        home = tmp_path.parent / f"world-{uuid.uuid4().hex[:8]}"
+        home.mkdir()
+        url, _drop = new_database_url(home, with_schema=True)
+        app = make_test_app(url, home / "instance")
+        with app.app_context():
+            users, args = build_world()
+            user_ids = {role: user.get_id() for role, user in users.items()}
+            db.session.remove()
+            db.engine.dispose()
+        _world.update(database=database_name(url), instance=home / "instance",
+                      users=user_ids, args=args)
+    return _world
+
+
+@contextmanager
+def _copy_of_the_world(tmp_path, n: int):
+    """An app over a fresh copy of the world; yields (app, client)."""
+    world = _world_template(tmp_path)
+    url, drop = new_database_url(tmp_path, template=world["database"],
+                                 name=f"world-{n}.sqlite3")
+    instance = tmp_path / f"instance-{n}"
+    shutil.copytree(world["instance"], instance)
+    app = make_test_app(url, instance)
+    try:
+        with app.app_context():
+            yield app, app.test_client()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
 @pytest.mark.parametrize("endpoint,method,expected,default", ROWS,
                          ids=[f"{m} {e}" for e, m, _, _ in ROWS])
-def test_permission(app, client, login, endpoint, method, expected, default):
-    users, args = build_world()
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    unknown = set(rule.arguments) - set(args)
-    assert not unknown, f"no world value for URL arguments {unknown}"
-    with app.test_request_context():
-        from flask import url_for
-        url = url_for(endpoint, **{k: args[k] for k in rule.arguments})
+def test_permission(tmp_path, endpoint, method, expected, default):
+    world = _world_template(tmp_path)
+    args = world["args"]
     mismatches = []
-    changed = False
-    for role in ROLES:
-        # A POST that went through may have changed the world (cancel, remove): rebuild it.
-        if changed:
-            db.session.rollback()
-            db.drop_all()
-            db.create_all()
-            users, args = build_world()
+    copies = 0
+    roles = iter(ROLES)
+    role = next(roles, None)
+    while role is not None:
+        # A POST that went through may have changed the world (cancel, remove): the next
+        # role gets a fresh copy.
+        copies += 1
+        with _copy_of_the_world(tmp_path, copies) as (app, client):
+            rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+            unknown = set(rule.arguments) - set(args)
+            assert not unknown, f"no world value for URL arguments {unknown}"
             with app.test_request_context():
-                from flask import url_for
                 url = url_for(endpoint, **{k: args[k] for k in rule.arguments})
-        login(users.get(role))
-        response = client.open(url, method=method)
-        status = response.status_code
-        response.close()
-        changed = method == "POST" and status in (200, 303)
-        want = expected.get(role, default)
-        if status != want:
-            mismatches.append(f"{role}: got {status}, expected {want}")
+            changed = False
+            while role is not None and not changed:
+                with client.session_transaction() as sess:
+                    sess.clear()
+                    if world["users"].get(role) is not None:
+                        sess["_user_id"] = world["users"][role]
+                        sess["_fresh"] = True
+                response = client.open(url, method=method)
+                status = response.status_code
+                response.close()
+                changed = method == "POST" and status in (200, 303)
+                want = expected.get(role, default)
+                if status != want:
+                    mismatches.append(f"{role}: got {status}, expected {want}")
+                role = next(roles, None)
     assert not mismatches, f"{method} {url}\n" + "\n".join(mismatches)

@@ -19,7 +19,7 @@ from camp.extensions import db
 from camp.transfer import FILES, SCOPE, SECRETS, SKIPPED, parent_table, table
 from camp.transfer_export import dumps, export_camp
 from camp.transfer_import import ImportRefused, import_camp
-from tests.conftest import FreshContextClient, _new_database_url
+from tests.conftest import FreshContextClient, new_database_url
 
 PAST = "folkemoedet-integration"
 
@@ -166,7 +166,7 @@ def _normalised(doc) -> dict:
 @pytest.fixture
 def second_app(tmp_path):
     """Another installation: its own database and instance folder."""
-    url, drop = _new_database_url(tmp_path / "second")
+    url, drop = new_database_url(tmp_path / "second")
     (tmp_path / "second").mkdir(exist_ok=True)
     if url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'second' / 'other.sqlite3'}"
