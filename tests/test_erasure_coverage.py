@@ -108,7 +108,8 @@ def build_person_everywhere():
                    accepted_at=utcnow(), accepted_by_id=person.id)])
     # Challenges: the person owns one and is named in another's contact people.
     owned = make_challenge(ahead, person, contacts=f"{NAME}, {EMAIL}\nSekretariatet, 4646 4646")
-    other = make_challenge(ahead, owner, contacts=f"Spørg {NAME.upper()}\nEjeren, 1234 5678")
+    other = make_challenge(ahead, owner,
+                           contacts=f"Spørg {NAME} på {EMAIL.upper()}\nEjeren, 1234 5678")
     team = make_team(ahead, other, lead=person, members=[friend])
     second = make_team(ahead, owned, lead=owner)
     make_registration(ahead, friend)
@@ -281,3 +282,39 @@ def test_self_service_deletion_uses_the_same_erasure(app):
         AuditEvent.action == "account.erase")).scalar_one()
     assert event.actor_id == person.id and event.data["by_admin"] is False
 
+
+
+def test_an_unconfirmed_address_erases_nothing_found_by_address(app):
+    """Someone signs up with another person's address and never confirms it: erasing that
+    account must not touch what was made for the address (registration typed in by an
+    organiser, a signature, a trial contact, a pending invitation, contact lines)."""
+    from camp.charters.models import Charter, CharterPhase, CharterVersion, Signature
+    from camp.trials.models import Party, PartyRole, Trial
+    organiser = make_user()
+    camp = make_camp(organiser=organiser)
+    reg = make_registration(camp, None, email=EMAIL, name=NAME)
+    challenge = make_challenge(camp, organiser, contacts=f"{NAME}, {EMAIL}")
+    trial = Trial(camp_id=camp.id, challenge_id=challenge.id, title="Forsøg")
+    final = Charter(slug="c-final", title="Charter", phase=CharterPhase.final)
+    db.session.add_all([trial, final, Invitation(camp=camp, email=EMAIL, role=Role.staff)])
+    db.session.flush()
+    version = CharterVersion(charter_id=final.id, number=1, snapshot={}, is_final=True)
+    db.session.add(version)
+    db.session.flush()
+    db.session.add_all([
+        Party(trial_id=trial.id, organisation="Forening", contact_name=NAME,
+              contact_email=EMAIL, role=PartyRole.partner),
+        Signature(charter_id=final.id, version_id=version.id, organisation="Forening",
+                  organisation_key="forening", signer_name=NAME, email=EMAIL,
+                  confirmed_at=utcnow())])
+    db.session.commit()
+    claimant = make_user(name="Ukendt", email=EMAIL.upper(), email_confirmed_at=None)
+    before = sorted(find_traces([EMAIL]))
+
+    erase_user(claimant)
+    db.session.commit()
+
+    assert reg.name == NAME and reg.status.value == "confirmed"
+    assert challenge.contacts == f"{NAME}, {EMAIL}"
+    # Only the claimant's own account row no longer holds the address.
+    assert sorted(find_traces([EMAIL])) == [t for t in before if not t.startswith("users.")]

@@ -84,36 +84,38 @@ def erase_user(user: User, *, by: User | None = None, reason: str | None = None)
     _refuse_sole_organiser(user, by)
 
     now = utcnow()
-    old_email = (user.email or "").lower()
+    # Rows found by address alone (not linked to the account) are the person's only when
+    # they proved the address is theirs: an unconfirmed sign-up with someone else's
+    # address must not erase that someone's registrations, signatures or invitations.
+    old_email = (user.email or "").lower() if user.email_confirmed_at is not None else ""
     erased_name = str(_l("Deleted user"))
     from camp.privacy.consent import log_account_deleted
     log_account_deleted(user)  # the consent log: every consent withdrawn (issue 9)
     record(ERASE_ACTION, actor=by or user, obj=user, by_admin=by is not None and by.id != user.id,
            reason=(reason or "").strip())
     from camp.registrations import services as registration_services
+    by_address = [Registration.user_id.is_(None) & (func.lower(Registration.email) == old_email)
+                  ] if old_email else []  # typed in by an organiser before the account
     registrations = db.session.execute(select(Registration).where(or_(
-        Registration.user_id == user.id,
-        # made by an organiser for the address before the person had an account
-        (Registration.user_id.is_(None) & (func.lower(Registration.email) == old_email))
-    ))).scalars().all()
+        Registration.user_id == user.id, *by_address))).scalars().all()
     for reg in registrations:
         registration_services.erase_personal_data(reg, now=now)
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    from camp.challenges.services import forget_contact
+    forget_contact(user, old_email)  # lines naming them in "Contact people"
     db.session.execute(delete(ChallengeOwner).where(ChallengeOwner.user_id == user.id))
     from camp.teams.organise import forget_user
     forget_user(user)  # out of teams (the lead handed on), join requests, the board
     from camp.trials.parties import forget_user as forget_trial_contact
-    forget_trial_contact(user)  # no longer a trial party's contact; the contract stays
+    forget_trial_contact(user, old_email)  # no longer a trial party's contact; the contract stays
     from camp.trials.followers import forget_user as stop_following
     stop_following(user)  # follows no trial: no more e-mail, no unsubscribe tokens
     from camp.judging.scoring import forget_juror
     forget_juror(user)  # the jury comments go; the scores stay for the results
     from camp.charters.signatures import forget_signer
-    forget_signer(user)  # the organisation's signature stands; the signer's name goes
+    forget_signer(user, old_email)  # the organisation's signature stands; the signer's name goes
     from camp.charters.versions import forget_person
     forget_person(user, erased_name)  # the name copied into charter changelogs
-    from camp.challenges.services import forget_contact
-    forget_contact(user, user.name, old_email)  # lines naming them in "Contact people"
 
     user.name = erased_name
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"
@@ -124,10 +126,12 @@ def erase_user(user: User, *, by: User | None = None, reason: str | None = None)
     user.deleted_at = now
     # Invitations to the old address: pending ones go, accepted ones are the camp's history
     # (who joined its team) and keep only the anonymous address.
-    db.session.execute(delete(Invitation).where(func.lower(Invitation.email) == old_email,
-                                                Invitation.accepted_at.is_(None)))
-    db.session.execute(update(Invitation).where(
-        or_(func.lower(Invitation.email) == old_email, Invitation.accepted_by_id == user.id))
+    if old_email:
+        db.session.execute(delete(Invitation).where(func.lower(Invitation.email) == old_email,
+                                                    Invitation.accepted_at.is_(None)))
+    db.session.execute(update(Invitation).where(or_(
+        Invitation.accepted_by_id == user.id,
+        *([func.lower(Invitation.email) == old_email] if old_email else [])))
         .values(email=user.email))
     db.session.flush()
     return user

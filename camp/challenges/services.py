@@ -246,23 +246,31 @@ def remove_owner(actor: User, challenge: Challenge, owner: ChallengeOwner) -> Us
     return user
 
 
-def forget_contact(user: User, name: str, email: str) -> None:
+def forget_contact(user: User, email: str = "") -> None:
     """Erasure of a person (issue 9): lines of a challenge's "Contact people" that name
-    them (their e-mail, or their name as a whole word) are taken out; the rest stays."""
+    them are taken out; the rest stays. Any challenge's line with their (confirmed)
+    `email`; their name (as a whole word) only in challenges they own or created, as a
+    name is no proof: anyone could call themselves after a word in someone else's text.
+    Call it before the person's ChallengeOwner rows go."""
     import re
-    patterns = [re.compile(re.escape(email), re.IGNORECASE)] if email else []
-    if name and len(name.strip()) >= 3:
-        patterns.append(re.compile(r"(?<!\w)" + re.escape(name.strip()) + r"(?!\w)",
-                                   re.IGNORECASE))
-    if not patterns:
-        return
-    from sqlalchemy import func, or_
-    candidates = db.session.execute(select(Challenge).where(or_(*(
-        func.lower(Challenge.contacts).contains(text.lower(), autoescape=True)
-        for text in (email, name.strip()) if text)))).scalars().all()
-    for challenge in candidates:
+
+    from sqlalchemy import or_
+    name = (user.name or "").strip()
+    by_email = re.compile(re.escape(email), re.IGNORECASE) if email else None
+    by_name = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE) \
+        if len(name) >= 3 else None
+    theirs = or_(Challenge.created_by_id == user.id, Challenge.id.in_(
+        select(ChallengeOwner.challenge_id).where(ChallengeOwner.user_id == user.id)))
+    where = [theirs] + ([Challenge.contacts.ilike(
+        "%" + email.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+        escape="\\")] if email else [])
+    for challenge in db.session.execute(select(Challenge).where(or_(*where))).scalars():
+        mine = challenge.created_by_id == user.id or any(
+            o.user_id == user.id for o in challenge.owners)
         lines = (challenge.contacts or "").splitlines()
-        kept = [line for line in lines if not any(p.search(line) for p in patterns)]
+        kept = [line for line in lines
+                if not (by_email and by_email.search(line))
+                and not (mine and by_name and by_name.search(line))]
         if len(kept) != len(lines):
             challenge.contacts = "\n".join(kept)
     db.session.flush()

@@ -312,15 +312,17 @@ def export_user_signatures(user) -> list[dict]:
              "withdrawal_reason": s.withdrawal_reason} for s in rows]
 
 
-def forget_signer(user) -> None:
+def forget_signer(user, email: str = "") -> None:
     """Erasure of a person (issue 9). A signature is the organisation's public act: a
     confirmed one (standing or withdrawn) stays on the list and in the history with the
     organisation, the signer's title and the dates, so the charter's record of who signed
     stays true; the signer's name and e-mail address, which are the person's, are erased.
-    An unconfirmed signature is not an act yet: it is deleted (its link dies with it)."""
+    An unconfirmed signature is not an act yet: it is deleted (its link dies with it).
+    `email`: the person's confirmed address, to find signatures made without signing in
+    ("" when the address was never confirmed)."""
+    by_address = [func.lower(Signature.email) == email.lower()] if email else []
     rows = db.session.execute(
-        select(Signature).where(or_(Signature.user_id == user.id,
-                                    func.lower(Signature.email) == (user.email or "").lower()))
+        select(Signature).where(or_(Signature.user_id == user.id, *by_address))
     ).scalars().all()
     for s in rows:
         if s.confirmed_at is None:

@@ -232,14 +232,15 @@ def export_user_trials(user) -> dict:
     }
 
 
-def forget_user(user) -> None:
+def forget_user(user, email: str = "") -> None:
     """On account deletion: the person is no longer any party's contact (the party, its
     organisation and its commitments stay, as the contract's history)."""
     from sqlalchemy import or_
-    email = (user.email or "").lower()
+    # `email`: the person's confirmed address, for a contact added by address before they
+    # signed up ("" when the address was never confirmed).
+    by_address = [func.lower(Party.contact_email) == email.lower()] if email else []
     for party in db.session.execute(select(Party).where(or_(
-            Party.user_id == user.id,  # also a contact added by address before they signed up
-            func.lower(Party.contact_email) == email))).scalars():
+            Party.user_id == user.id, *by_address))).scalars():
         party.user_id = None
         party.contact_name = ""
         party.contact_email = ""
