@@ -85,6 +85,13 @@ def test_only_organisers_and_admins_create_tokens(client, login):
     assert client.get("/me/api-tokens").status_code == 302
 
 
+def test_profile_links_the_token_page_for_organisers(client, login, organiser):
+    login(organiser)
+    assert "/me/api-tokens" in client.get("/me/profile").get_data(as_text=True)
+    login(make_user(locale="en"))
+    assert "/me/api-tokens" not in client.get("/me/profile").get_data(as_text=True)
+
+
 def test_revoke_own_token_only(client, login, organiser):
     login(organiser)
     _res, secret = _create(client)

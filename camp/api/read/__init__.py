@@ -36,6 +36,7 @@ def make_blueprint(name: str, description: str) -> Blueprint:
 def documented(bp: Blueprint):
     """The error answers every read operation may give, in the OpenAPI document."""
     def wrap(view):
+        view = bp.doc(security=[{}, {"apiToken": []}])(view)  # the token is optional
         for status, name in ((401, "UNAUTHORIZED"), (404, "NOT_FOUND"),
                              (429, "TOO_MANY_REQUESTS")):
             view = bp.alt_response(status, response=name)(view)
