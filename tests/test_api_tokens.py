@@ -221,3 +221,12 @@ def test_read_api_rate_limit_is_per_token_and_answers_json(limited_app):
     # Another token, and callers without one, have budgets of their own.
     assert client.get("/api/v1/camps", headers=_bearer(second)).status_code == 200
     assert client.get("/api/v1/camps").status_code == 200
+
+
+def test_made_up_tokens_share_the_address_budget(limited_app, monkeypatch):
+    import camp.api.read as read
+    monkeypatch.setattr(read, "ADDRESS_LIMIT", "5 per minute")
+    client = limited_app.test_client()
+    statuses = [client.get("/api/v1/camps", headers=_bearer(f"sk_guess{n}")).status_code
+                for n in range(6)]
+    assert statuses == [401] * 5 + [429], statuses
