@@ -124,6 +124,8 @@ def status_form(trial, **kwargs) -> StatusForm:
     form = StatusForm(**kwargs)
     form.status.choices = [SelectChoice("", _l("Choose…"))] + [
         SelectChoice(s.value, labels.STATUS_LABELS[s]) for s in services.next_statuses(trial)]
+    for f in form:  # the trial's page also has the update form, with fields of these names
+        f.id = f"trial-status-{f.name}"
     return form
 
 

@@ -1,6 +1,8 @@
 """A real server on 127.0.0.1 with the demo camp, and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import shutil
 import socket
@@ -26,11 +28,17 @@ def _free_port() -> int:
 def live_server(tmp_path_factory):
     """Migrate, seed the demo and serve it as ./scripts/run does, on a free port."""
     work = tmp_path_factory.mktemp("live")
+    # The server's own instance folder: its e-mails (outbox), uploads and badge files stay
+    # out of the repository's instance/.
+    instance = work / "instance"
     env = dict(os.environ, FLASK_APP="wsgi.py", CAMP_SECRET_KEY="e2e-" + "x" * 40,
                CAMP_DATABASE_URL=f"sqlite:///{work / 'camp.sqlite3'}",
+               CAMP_INSTANCE_PATH=str(instance),
                CAMP_MAIL_BACKEND="file", CAMP_RATELIMIT_ENABLED="false")
     env.pop("CAMP_TEST_POSTGRES_URL", None)
+    env.pop("CAMP_REDIS_URL", None)  # e-mails written by the server itself, at once
     os.environ["E2E_DATABASE_URL"] = env["CAMP_DATABASE_URL"]
+    os.environ["E2E_OUTBOX"] = str(instance / "outbox")
     flask = [sys.executable, "-m", "flask"]
     for args in (["db", "upgrade"], ["camp", "seed-demo"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
@@ -99,3 +107,33 @@ def log_in(page, base_url, email):
     page.fill("#password", DEMO_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+def outbox_messages(to: str) -> list[email.message.EmailMessage]:
+    """The live server's e-mails to `to`, oldest first (the file backend writes one file per
+    connection, messages separated by a line of 79 dashes)."""
+    folder = Path(os.environ["E2E_OUTBOX"])
+    found = []
+    for path in sorted(folder.glob("*"), key=lambda p: (p.stat().st_mtime, p.name)):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if not chunk.strip():
+                continue
+            message = email.message_from_bytes(chunk.lstrip(b"\n"), policy=email.policy.default)
+            if to.lower() in str(message.get("To", "")).lower():
+                found.append(message)
+    return found
+
+
+def newest_mail(to: str, timeout: float = 5.0) -> email.message.EmailMessage:
+    """The newest e-mail to `to`; waits a little, as the server may still be writing it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = outbox_messages(to)
+        if messages or time.monotonic() > deadline:
+            assert messages, f"no e-mail to {to} in {os.environ['E2E_OUTBOX']}"
+            return messages[-1]
+        time.sleep(0.1)
+
+
+def mail_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()

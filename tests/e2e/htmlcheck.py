@@ -39,8 +39,14 @@ class HtmlPages:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.labels: dict[str, str] = {}  # file name -> what the page was (path, step)
         self.seconds = 0.0  # time the last errors() call spent in the checker
+        self.seen: set[int] = set()
 
     def add(self, label: str, html: str) -> None:
+        """Keep one page's HTML; the same HTML seen again (a reload) is checked once."""
+        key = hash(html)
+        if key in self.seen:
+            return
+        self.seen.add(key)
         name = f"{len(self.labels):03d}-{re.sub(r'[^A-Za-z0-9]+', '-', label)[:60]}.html"
         (self.directory / name).write_text(html, encoding="utf-8")
         self.labels[name] = label
