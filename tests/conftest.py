@@ -140,8 +140,10 @@ def new_database_url(tmp_path, with_schema: bool = False, template: str | None =
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'
                           + (f' TEMPLATE "{template}"' if template else "")))
+    admin.dispose()  # a database kept for the process (a template) is never dropped
 
     def drop():
+        admin = _admin_engine()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -3,6 +3,7 @@
 Rows live in tests/permission_rows/<feature>.py. A route without a row fails
 test_every_route_has_a_row, so new routes cannot slip in unreviewed.
 """
+import atexit
 import importlib
 import pkgutil
 import shutil
@@ -239,7 +240,8 @@ def _world_template(tmp_path) -> dict:
     if not _world:
         home = tmp_path.parent / f"world-{uuid.uuid4().hex[:8]}"
         home.mkdir()
-        url, _drop = new_database_url(home, with_schema=True)
+        url, drop = new_database_url(home, with_schema=True)
+        atexit.register(drop)
         app = make_test_app(url, home / "instance")
         with app.app_context():
             users, args = build_world()
