@@ -108,7 +108,7 @@ def enqueue_mail(payload: dict, app=None):
         "camp.queue.deliver", payload, job_timeout=MAIL_TIMEOUT, result_ttl=0,
         failure_ttl=FAILED_MAIL_KEPT, retry=Retry(max=len(RETRY_INTERVALS),
                                                   interval=RETRY_INTERVALS),
-        description=f"e-mail to {', '.join(payload['to'])}")
+        description="e-mail")  # no address in the workers' logs
 
 
 # -- running (in the worker) ----------------------------------------------------------------

@@ -124,6 +124,9 @@ def test_only_the_apps_own_functions_run():
     with pytest.raises(ValueError):
         queue.resolve("campaign.x:y")
     assert queue.resolve("camp.badges.jobs:run_badge_job") is badge_jobs.run_badge_job
+    from camp.gallery import booklet
+    assert queue.resolve(queue.function_path(booklet.run_booklet_job)) \
+        is booklet.run_booklet_job
 
 
 def test_rate_limits_go_to_redis_unless_sent_elsewhere(tmp_path, monkeypatch):
