@@ -212,7 +212,8 @@ def test_two_app_processes_over_one_database_and_one_redis(empty_database_url, t
     prefix = "scale-" + uuid.uuid4().hex[:10]
     instance = tmp_path / "instance"
     instance.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMP_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CAMP_") and k not in ("FLASK_DEBUG", "GUNICORN_CMD_ARGS")}
     env.update(FLASK_APP="wsgi.py", CAMP_SECRET_KEY=SECRET, CAMP_DATABASE_URL=url,
                CAMP_REDIS_URL=REDIS_URL, CAMP_INSTANCE_PATH=str(instance),
                CAMP_MAIL_BACKEND="file", CAMP_BASE_URL="http://127.0.0.1",
