@@ -34,6 +34,9 @@ SETTINGS = {
                       "files, outbox); default instance/ beside the code. Several hosts: "
                       "one shared folder."),
     "RATELIMIT_ENABLED": (True, "Turn rate limits off (tests only)."),
+    "PROXY_COUNT": (0, "Reverse proxies in front of the app (nginx, a load balancer) whose "
+                    "X-Forwarded-For/-Proto/-Host headers are trusted: client addresses for "
+                    "rate limits and https links. 0 trusts none."),
     "MAX_CONTENT_LENGTH": (16 * 1024 * 1024, "Largest request body in bytes."),
     "COOKIE_SECURE": (True, "Session and remember-me cookies over HTTPS only. On unless set; "
                       "off by default in debug and testing."),

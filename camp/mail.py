@@ -24,8 +24,15 @@ def send_email(to: str, subject, template: str, locale: str | None = None,
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     if current_app.config.get("REDIS_URL"):
+        from redis.exceptions import RedisError
         from camp import queue
-        queue.enqueue_mail(queue.message_payload(to, subject, body, sender, attachments))
+        try:
+            queue.enqueue_mail(queue.message_payload(to, subject, body, sender, attachments))
+        except RedisError:
+            # The request's own work is already committed; sending now beats losing the
+            # message (or answering 500) while Redis is away.
+            current_app.logger.exception("queueing e-mail failed; sending it directly")
+            message.send()
     else:
         message.send()
     if current_app.debug:

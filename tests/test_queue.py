@@ -118,6 +118,17 @@ def test_with_redis_mail_is_rendered_in_the_request_and_sent_by_the_worker(
                                 ("note.txt", "tekst æøå", "text/plain")]
 
 
+def test_mail_is_sent_directly_when_redis_cannot_be_reached(app, outbox):
+    """The request's work is committed before its e-mail: Redis being away must neither
+    lose the message nor turn the answer into a 500."""
+    app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # the discard port: refused
+    with app.test_request_context():
+        send_email("a@example.org", "Hej", "auth_reset", locale="da",
+                   user=make_user(), link="http://localhost/x")
+    [sent] = outbox
+    assert sent.to == ["a@example.org"]
+
+
 def test_only_the_apps_own_functions_run():
     with pytest.raises(ValueError):
         queue.resolve("os:system")

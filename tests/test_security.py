@@ -401,3 +401,22 @@ def test_nul_characters_are_refused_up_front(app, client):
     # Ordinary unicode is fine.
     assert client.post("/login", data={"email": "åse@example.org",
                                        "password": "😀"}).status_code == 200
+
+
+# ---------------------------------------------------------------- behind a proxy
+
+def test_client_address_comes_from_the_trusted_proxy_only(tmp_path, database_url,
+                                                          monkeypatch):
+    """Rate limits count per client address: behind nginx that is X-Forwarded-For, but
+    only when the operator says a proxy is there (else anyone could pick an address)."""
+    from flask import request
+    from tests.conftest import make_test_app
+    seen = {}
+    for count in (0, 1):
+        monkeypatch.setenv("CAMP_PROXY_COUNT", str(count))
+        app = make_test_app(database_url, tmp_path / f"instance-{count}")
+        app.add_url_rule("/_whoami", "whoami", lambda: request.remote_addr)
+        res = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7"},
+                                    environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        seen[count] = res.get_data(as_text=True)
+    assert seen == {0: "10.0.0.2", 1: "203.0.113.7"}
