@@ -13,12 +13,12 @@ Targets (issue 4): at most half the straightforward time, peak memory under 300 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from tests.bench.bench_checkin import bench_env
 from tests.bench.table import Row, below, vs_reference
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def _run(code: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="samskab-badges-") as tmp:
         script = code + SETUP
         out = subprocess.run([sys.executable, "-c", script, f"sqlite:///{Path(tmp) / 'b.db'}"],
-                             cwd=ROOT, env=dict(os.environ), check=True, capture_output=True,
+                             cwd=ROOT, env=bench_env(), check=True, capture_output=True,
                              text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 

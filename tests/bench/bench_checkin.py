@@ -24,6 +24,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CONNECTIONS, REQUESTS = 8, 3000
 
 
+def bench_env(**overrides) -> dict:
+    """The environment for the bench's processes: the caller's, without its CAMP_* settings
+    (a Redis URL or a database of its own would change what is measured), FLASK_DEBUG or
+    GUNICORN_CMD_ARGS; then the bench's own settings."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CAMP_") and k not in ("FLASK_DEBUG", "GUNICORN_CMD_ARGS")}
+    env.update(overrides)
+    return env
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,7 +134,7 @@ def measure() -> dict:
 
 def _measure(work: Path) -> dict:
     db_path = work / "camp.sqlite3"
-    env = dict(os.environ, FLASK_APP="wsgi.py", CAMP_SECRET_KEY="bench-" + "x" * 40,
+    env = bench_env(FLASK_APP="wsgi.py", CAMP_SECRET_KEY="bench-" + "x" * 40,
                CAMP_DATABASE_URL=f"sqlite:///{db_path}", CAMP_RATELIMIT_ENABLED="false",
                CAMP_MAIL_BACKEND="locmem", BENCH_DB=str(db_path))
     slug, token, tickets = _prepare(work, env)

@@ -178,10 +178,10 @@ def _prepare_main(n: int) -> None:
 
 
 def measure(n: int = REGISTRATIONS, requests: int = REQUESTS, warmup: int = WARMUP) -> dict:
-    from tests.bench.bench_checkin import _port, _serve
+    from tests.bench.bench_checkin import _port, _serve, bench_env
     with tempfile.TemporaryDirectory(prefix="samskab-pages-") as tmp:
         db_path = Path(tmp) / "camp.sqlite3"
-        env = dict(os.environ, FLASK_APP="wsgi.py", CAMP_SECRET_KEY="bench-" + "p" * 40,
+        env = bench_env(FLASK_APP="wsgi.py", CAMP_SECRET_KEY="bench-" + "p" * 40,
                    CAMP_DATABASE_URL=f"sqlite:///{db_path}", CAMP_RATELIMIT_ENABLED="false",
                    CAMP_MAIL_BACKEND="locmem", CAMP_COOKIE_SECURE="false")
         subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env,
