@@ -101,6 +101,7 @@ SKIPPED = {
     "audit_events": "the source installation's log of who did what there",
     "badge_jobs": "finished PDF runs: files of the source installation",
     "booklet_jobs": "finished PDF runs: files of the source installation",
+    "api_tokens": "a person's credentials for this installation, not the camp's",
 }
 
 # Credentials: never written to the document. The importer fills them (REGENERATED).

@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 
+from camp.errors import DomainError
+
 from camp import create_app
 from camp.api import tokens
 from camp.api.models import ApiToken
@@ -177,9 +179,9 @@ def test_token_is_no_key_to_the_site_or_the_check_in(client, organiser):
 def test_only_active_tokens_count_towards_the_limit(organiser):
     for n in range(tokens.MAX_ACTIVE):
         tokens.create_token(organiser, f"t{n}", 30)
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(DomainError) as exc:
         tokens.create_token(organiser, "one too many", 30)
-    assert "Revoke" in str(exc.value.message)
+    assert f"{tokens.MAX_ACTIVE} aktive" in str(exc.value.message)
     first = db.session.execute(db.select(ApiToken).limit(1)).scalar_one()
     tokens.revoke(organiser, first)
     tokens.create_token(organiser, "now it fits", 30)
