@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def _danish():
         return read_po(fh)
 
 
+@pytest.mark.once
 def test_every_string_in_the_code_has_a_danish_translation(tmp_path):
     catalog = _danish()
     missing = []
@@ -39,6 +41,7 @@ def test_every_string_in_the_code_has_a_danish_translation(tmp_path):
     assert not missing, "Run ./scripts/i18n update and translate:\n" + "\n".join(missing)
 
 
+@pytest.mark.once
 def test_danish_translations_keep_placeholders():
     wrong = []
     for message in _danish():

@@ -21,6 +21,10 @@ from tests.conftest import database_name, make_test_app, new_database_url
 from tests.factories import add_role, make_camp, make_challenge, make_prototype, \
     make_registration, make_team, make_user
 
+# Routing and the permission rules do not depend on the database; every route also runs
+# on PostgreSQL in the feature tests. So the table runs once, in the SQLite pass.
+pytestmark = pytest.mark.once
+
 ROLES = ["anonymous", "participant", "staff", "jury", "owner", "organiser", "other_organiser",
          "admin"]
 

@@ -14,6 +14,9 @@ QUICK = settings(max_examples=100, deadline=None,
 TYPES = ["administrator", "citizen", "business", "researcher"]
 ORGS = ["Roskilde Kommune", "KL", "Røde Kors", ""]
 
+# The algorithm is pure (no database).
+pytestmark = pytest.mark.once
+
 
 # -- worked examples with known answers ---------------------------------------------------
 

@@ -157,6 +157,7 @@ def inline_code(html: str) -> list[str]:
     return finder.problems
 
 
+@pytest.mark.once
 def test_inline_finder_catches_what_csp_would_block():
     assert inline_code('<p>ok</p><script src="/static/js/x.js"></script>') == []
     assert inline_code("<script>alert(1)</script>")
@@ -203,6 +204,7 @@ def _every_html_page(app, client, login):
             yield url, role, client.get(url)
 
 
+@pytest.mark.once
 def test_pages_have_csp_and_no_inline_code(app, client, login):
     checked, roles, failures = 0, set(), []
     for url, role, response in _every_html_page(app, client, login):
@@ -309,6 +311,7 @@ def _tool(module: str):
         pytest.skip(f"{module} is not installed (pip install -e '.[test]')")
 
 
+@pytest.mark.once
 @pytest.mark.slow
 def test_bandit_finds_no_medium_or_high_issues():
     _tool("bandit")
@@ -336,6 +339,7 @@ def pinned_requirements() -> list[str]:
     return sorted({line.strip() for line in lines if line.strip()})
 
 
+@pytest.mark.once
 def test_every_requirement_is_pinned():
     requirements = pinned_requirements()
     assert len(requirements) > 20
@@ -343,6 +347,7 @@ def test_every_requirement_is_pinned():
     assert not loose, loose
 
 
+@pytest.mark.once
 @pytest.mark.slow
 def test_pip_audit_finds_no_known_vulnerabilities(tmp_path):
     """pip-audit against the pinned versions.
