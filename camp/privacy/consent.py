@@ -94,7 +94,8 @@ def consents_csv(camp, events) -> bytes:
     names = who(events)
     header = [_l("Person"), _l("Kind"), _l("Version"), _l("When"), _l("Registration"),
               _l("Text")]
-    return to_csv(header, ([names[e.id], kind_label(e.kind), e.version,
+    labels = {kind: kind_label(kind) for kind in {e.kind for e in events}}  # once each
+    return to_csv(header, ([names[e.id], labels[e.kind], e.version,
                             format_local(e.at, camp.timezone, "short"), e.registration_id,
                             e.text] for e in events))
 

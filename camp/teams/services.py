@@ -44,20 +44,26 @@ class Person:
 
 
 def people(camp_id: int, user_ids) -> dict[int, Person]:
-    """user id -> Person in one query, whatever the number of people."""
+    """user id -> Person in two queries, whatever the number of people.
+
+    Two plain column queries rather than one outer join: with a thousand ids SQLite
+    sometimes planned the join through the status index and took over a second.
+    """
     ids = set(user_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(User, Registration.name, Registration.organisation, Registration.actor_type)
-        .outerjoin(Registration, (Registration.user_id == User.id)
-                   & (Registration.camp_id == camp_id)
-                   & (Registration.status == RegistrationStatus.confirmed))
-        .where(User.id.in_(ids))).all()
+    seats = {row.user_id: row for row in db.session.execute(
+        select(Registration.user_id, Registration.name, Registration.organisation,
+               Registration.actor_type)
+        .where(Registration.camp_id == camp_id, Registration.user_id.in_(ids),
+               Registration.status == RegistrationStatus.confirmed))}
     found = {}
-    for user, name, organisation, actor_type in rows:
-        if name is None:
-            name, organisation, actor_type = user.name, user.organisation, user.actor_type
+    for user in db.session.execute(
+            select(User.id, User.name, User.email, User.organisation, User.actor_type)
+            .where(User.id.in_(ids))):
+        seat = seats.get(user.id)
+        name, organisation, actor_type = (seat.name, seat.organisation, seat.actor_type) \
+            if seat is not None else (user.name, user.organisation, user.actor_type)
         found[user.id] = Person(user.id, name, user.email, organisation or "", actor_type)
     return found
 
