@@ -221,6 +221,20 @@ def test_out_of_range_scores_are_refused_and_nothing_is_stored(client, login):
     assert _scores(w.mine.id) == {w.value.id: 3}
 
 
+def test_a_blank_score_is_no_score_even_when_it_is_spaces(client, login):
+    """Found by the form fuzzer on PostgreSQL: "  " passed Optional() and broke int()."""
+    w = world()
+    login(w.anna)
+    client.post(_score_url(w, w.mine), data={f"c{w.value.id}": "3"})
+    stored = {}
+    for blank in ("", "  "):
+        res = client.post(_score_url(w, w.mine), data={
+            f"c{w.value.id}": blank, f"c{w.feasible.id}": "4"})
+        assert res.status_code in (200, 303)
+        stored[blank] = _scores(w.mine.id)
+    assert stored[""] == stored["  "]
+
+
 def test_service_refuses_out_of_scale_unknown_and_other_jurors(app):
     w = world()
     with pytest.raises(DomainError, match="fra 1 til 5"):

@@ -87,5 +87,8 @@ def score_values(form, criteria_list) -> dict[int, int | None]:
     values = {}
     for c in criteria_list:
         raw = form[score_field_name(c)].data
+        # Optional() lets blank input (also "  ") through as "no score" without checking
+        # the choice, so only a stripped value is a number.
+        raw = raw.strip() if isinstance(raw, str) else raw
         values[c.id] = int(raw) if raw not in (None, "", "None") else None
     return values
