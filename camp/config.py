@@ -74,9 +74,8 @@ def load_config(app, test_config=None) -> None:
         app.config.update(test_config)
     # Secure cookies unless the setting says otherwise; the development server (debug) and
     # the tests speak plain HTTP, so there the default is off.
-    explicit = "CAMP_COOKIE_SECURE" in os.environ or "COOKIE_SECURE" in (test_config or {}) \
-        or "COOKIE_SECURE" in json.loads(os.environ.get("CAMP_CONFIG_JSON") or "{}")
-    secure = bool(app.config["COOKIE_SECURE"]) if explicit else not (app.debug or app.testing)
+    secure = bool(app.config["COOKIE_SECURE"]) if _explicit("COOKIE_SECURE", test_config) \
+        else not (app.debug or app.testing)
 
     # Redis, when there is one, holds the rate limits too (unless they are sent elsewhere).
     if app.config["REDIS_URL"] and not _explicit("RATELIMIT_STORAGE_URI", test_config):

@@ -138,7 +138,8 @@ def launch(run: Callable[[int], None], job_id: int, setting: str, name: str = "j
     app = current_app._get_current_object()
     own = app.config.get(setting)
     shared = app.config.get("JOB_RUNNER")
-    runner = own or shared or ("rq" if app.config.get("REDIS_URL") else
+    from camp import queue
+    runner = own or shared or ("rq" if queue.enabled(app) else
                                "inline" if app.testing else "thread")
     if callable(runner):
         if runner is own:
@@ -148,7 +149,6 @@ def launch(run: Callable[[int], None], job_id: int, setting: str, name: str = "j
     elif runner == "inline":
         run_in_app(app, run, job_id)
     elif runner == "rq":
-        from camp import queue
         queue.enqueue_job(run, job_id, name, app)
     else:
         thread = threading.Thread(target=run_in_app, args=(app, run, job_id),

@@ -23,9 +23,9 @@ def send_email(to: str, subject, template: str, locale: str | None = None,
     message = EmailMessage(subject=subject, body=body, to=[to], from_email=sender)
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
-    if current_app.config.get("REDIS_URL"):
+    from camp import queue
+    if queue.enabled():
         from redis.exceptions import RedisError
-        from camp import queue
         try:
             queue.enqueue_mail(queue.message_payload(to, subject, body, sender, attachments))
         except RedisError:

@@ -12,7 +12,7 @@ from camp.extensions import db
 
 
 def camp_roles(user, camp: Camp) -> set[Role]:
-    if not _signed_in(user) or camp is None or camp.id is None:
+    if not signed_in(user) or camp is None or camp.id is None:
         return set()
     cache = _cache(user)
     if camp.id not in cache:
@@ -35,12 +35,12 @@ def forget_roles(user) -> None:
         user._camp_roles.clear()
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def _is_admin(user) -> bool:
-    return _signed_in(user) and bool(getattr(user, "is_admin", False))
+def is_admin(user) -> bool:
+    return signed_in(user) and bool(getattr(user, "is_admin", False))
 
 
 def _organiser(user, camp) -> bool:
@@ -56,7 +56,7 @@ def _view_camp(user, camp) -> bool:
 
 
 def _register(user, camp) -> bool:
-    return _signed_in(user) and camp.status == CampStatus.published
+    return signed_in(user) and camp.status == CampStatus.published
 
 
 def _manage_camp(user, camp) -> bool:
@@ -69,16 +69,16 @@ def _checkin(user, camp) -> bool:
 
 
 def _own_registration(user, registration) -> bool:
-    return _signed_in(user) and registration.user_id == user.id
+    return signed_in(user) and registration.user_id == user.id
 
 
 def _create_camp(user, _obj) -> bool:
-    return _signed_in(user) and (user.is_admin or Role.organiser in roles_anywhere(user))
+    return signed_in(user) and (user.is_admin or Role.organiser in roles_anywhere(user))
 
 
 def roles_anywhere(user) -> set[Role]:
     """The roles a user holds in any camp (for the navigation), once per request."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return set()
     if not hasattr(user, "_roles_anywhere"):
         user._roles_anywhere = set(db.session.execute(
@@ -87,7 +87,7 @@ def roles_anywhere(user) -> set[Role]:
 
 
 def _owns_challenge(user, challenge) -> bool:
-    return _signed_in(user) and any(o.user_id == user.id for o in challenge.owners)
+    return signed_in(user) and any(o.user_id == user.id for o in challenge.owners)
 
 
 def _view_challenge(user, challenge) -> bool:
@@ -104,19 +104,19 @@ def _edit_challenge(user, challenge) -> bool:
 
 def _post_challenge(user, camp) -> bool:
     """Problem owners (citizen groups included) post to a camp that is open, or organisers."""
-    return _signed_in(user) and (camp.status == CampStatus.published or _organiser(user, camp))
+    return signed_in(user) and (camp.status == CampStatus.published or _organiser(user, camp))
 
 
 def _team_member(user, team) -> bool:
-    return _signed_in(user) and any(m.user_id == user.id for m in team.members)
+    return signed_in(user) and any(m.user_id == user.id for m in team.members)
 
 
 def _team_lead(user, team) -> bool:
-    return _signed_in(user) and team.lead_id == user.id
+    return signed_in(user) and team.lead_id == user.id
 
 
 def _confirmed_seat(user, camp) -> bool:
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     from camp.registrations.models import Registration, RegistrationStatus
     return db.session.execute(
@@ -148,7 +148,7 @@ def _juror(user, camp) -> bool:
 
 def _score(user, assignment) -> bool:
     """Only the assigned juror, while still on the camp's jury."""
-    return _signed_in(user) and assignment.juror_id == user.id \
+    return signed_in(user) and assignment.juror_id == user.id \
         and _juror(user, assignment.prototype.camp)
 
 
@@ -166,7 +166,7 @@ def _view_charter(user, charter) -> bool:
 
 
 def _edit_charter(user, charter) -> bool:
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if charter.camp is not None and _organiser(user, charter.camp):
         return True
@@ -176,7 +176,7 @@ def _edit_charter(user, charter) -> bool:
 def _join_charter(user, charter) -> bool:
     """Proposals, comments and stances: people taking part in the camp (any role or a
     seat); for a charter on its own, anyone signed in."""
-    if not _signed_in(user) or not _view_charter(user, charter):
+    if not signed_in(user) or not _view_charter(user, charter):
         return False
     if charter.camp is None or _edit_charter(user, charter):
         return True
@@ -195,7 +195,7 @@ def _start_trial(user, prototype) -> bool:
 
 def _own_party(user, party) -> bool:
     """A party's own contact; the trial's managers speak for the owner's party only."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if party.user_id == user.id:
         return True
@@ -208,7 +208,7 @@ RULES = {
     "camp.manage": _manage_camp,
     "camp.checkin": _checkin,
     "camp.create": _create_camp,
-    "invitation.accept": lambda u, _invitation: _signed_in(u),
+    "invitation.accept": lambda u, _invitation: signed_in(u),
     "registration.view": lambda u, r: _own_registration(u, r) or _organiser(u, r.camp),
     "registration.cancel": lambda u, r: _own_registration(u, r) or _organiser(u, r.camp),
     "registration.manage": lambda u, r: _organiser(u, r.camp),
@@ -244,21 +244,21 @@ RULES = {
     "charter.join": _join_charter,
     # Signing is confirmed by a link sent to the signer, so no account is needed.
     "charter.sign": _view_charter,
-    "proposal.withdraw": lambda u, p: _signed_in(u) and p.author_id == u.id,
+    "proposal.withdraw": lambda u, p: signed_in(u) and p.author_id == u.id,
     "trial.start": _start_trial,
     # Trials are followed in the open, like the camp's prototypes.
     "trial.view": lambda u, t: _view_camp(u, t.camp),
     "trial.manage": _manage_trial,
-    "trial.follow": lambda u, t: _signed_in(u) and _view_camp(u, t.camp),
+    "trial.follow": lambda u, t: signed_in(u) and _view_camp(u, t.camp),
     "party.commit": _own_party,
     "party.evaluate": _own_party,
-    "trials.mine": lambda u, _o: _signed_in(u),
+    "trials.mine": lambda u, _o: signed_in(u),
     "admin": lambda u, _o: False,
 }
 
 
 def can(user, action: str, obj=None) -> bool:
-    if _is_admin(user):
+    if is_admin(user):
         return True
     rule = RULES.get(action)
     if rule is None:

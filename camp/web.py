@@ -109,7 +109,7 @@ def _refuse_nul_bytes():
         return
     if request.mimetype == "application/json":
         # A JSON string can hold NUL only as the escape \u0000: the cheap byte search
-        # keeps every ordinary body (the door's scans) from being parsed twice.
+        # spares every ordinary body (the door's scans) the walk through its values.
         if b"\\u0000" in request.get_data(cache=True) and \
                 _nul_in_json(request.get_json(silent=True)):
             abort(400, description=_l("Text must not contain NUL characters."))

@@ -17,9 +17,10 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select, true
 
 from camp.api.auth import caller, rate_limit_key, resolve_caller
-from camp.camps.models import Camp, CampStatus, Membership
+from camp.camps.models import Camp, Membership
 from camp.extensions import db, limiter
-from camp.permissions import RUNS_CAMP, can
+from camp.camps.services import PUBLIC_STATUSES
+from camp.permissions import RUNS_CAMP, can, is_admin, signed_in
 
 RATE_LIMIT = "300 per minute"  # per API token, or per address without one
 # Per address whatever the tokens: made-up tokens must not each buy a budget of their own
@@ -27,7 +28,6 @@ RATE_LIMIT = "300 per minute"  # per API token, or per address without one
 ADDRESS_LIMIT = "1200 per minute"
 # The int converter's bound, in the OpenAPI document too: bigger ids exist nowhere.
 ID = "int(max=2147483647)"
-PUBLIC_STATUSES = (CampStatus.published, CampStatus.closed, CampStatus.archived)
 
 
 def make_blueprint(name: str, description: str) -> Blueprint:
@@ -51,20 +51,12 @@ def documented(bp: Blueprint):
     return wrap
 
 
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def is_admin(user) -> bool:
-    return _signed_in(user) and bool(user.is_admin)
-
-
 def visible_camps_clause(user):
     """SQL for camp.view (camp.permissions._view_camp) over many camps at once."""
     if is_admin(user):
         return true()
     public = Camp.status.in_(PUBLIC_STATUSES)
-    if not _signed_in(user):
+    if not signed_in(user):
         return public
     runs = select(Membership.camp_id).where(Membership.user_id == user.id,
                                             Membership.role.in_(RUNS_CAMP))
