@@ -7,6 +7,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
 
 from flask import has_app_context
@@ -51,24 +52,20 @@ def _memoise_url_builders():
 _memoise_url_builders()
 
 
-class _MemoryBytecodeCache:
+class _MemoryBytecodeCache(BytecodeCache):
     """Each test's app has a new Jinja environment, which would compile every template
     it renders again; compiled templates are shared by all apps of the process (Jinja
     checks each entry against the template's source)."""
 
-    def __new__(cls):
-        from jinja2 import BytecodeCache
+    def __init__(self):
+        self.store: dict = {}
 
-        class Cache(BytecodeCache):
-            store: dict = {}
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
 
-            def load_bytecode(self, bucket):
-                if bucket.key in self.store:
-                    bucket.bytecode_from_string(self.store[bucket.key])
-
-            def dump_bytecode(self, bucket):
-                self.store[bucket.key] = bucket.bytecode_to_string()
-        return Cache()
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 _TEMPLATES = _MemoryBytecodeCache()
@@ -241,15 +238,20 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def sign_in(client, user_key: str | None) -> None:
+    """Put the session of a user (their get_id()) in the client's cookie; None: sign out."""
+    with client.session_transaction() as sess:
+        sess.clear()
+        if user_key is not None:
+            sess["_user_id"] = user_key
+            sess["_fresh"] = True
+
+
 @pytest.fixture
 def login(client):
     """login(user) signs the test client in as user; login(None) signs out."""
     def _login(user):
-        with client.session_transaction() as sess:
-            sess.clear()
-            if user is not None:
-                sess["_user_id"] = user.get_id()
-                sess["_fresh"] = True
+        sign_in(client, user.get_id() if user is not None else None)
         return user
     return _login
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from camp.audit import AuditEvent
 from camp.auth.models import User
 from camp.extensions import db
+from tests.conftest import sign_in
 from tests.factories import make_camp, make_registration, make_user
 
 
@@ -21,9 +22,7 @@ def _erasures() -> int:
 
 def _signed_in_client(app, user):
     other = app.test_client()
-    with other.session_transaction() as sess:
-        sess["_user_id"] = user.get_id()
-        sess["_fresh"] = True
+    sign_in(other, user.get_id())
     return other
 
 

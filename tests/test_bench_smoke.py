@@ -14,6 +14,7 @@ from camp.teams.models import Team
 from tests.bench import bench_pages
 from tests.bench.pages_data import populate
 from tests.bench.table import format_table
+from tests.conftest import sign_in
 
 
 def test_page_bench_on_a_tiny_camp(app, client):
@@ -33,9 +34,7 @@ def test_page_bench_on_a_tiny_camp(app, client):
         assert expected in labels
     assert not [path for _, path in pages if path.endswith(".pdf")]
 
-    with client.session_transaction() as sess:
-        sess["_user_id"] = facts["organiser_key"]
-        sess["_fresh"] = True
+    sign_in(client, facts["organiser_key"])
 
     errors = {}
 

@@ -17,7 +17,7 @@ from camp.camps.models import CampStatus, Invitation, ProgrammeItem, QuestionKin
     RegistrationQuestion, Role
 from camp.extensions import db
 from tests import permission_rows
-from tests.conftest import database_name, make_test_app, new_database_url
+from tests.conftest import database_name, make_test_app, new_database_url, sign_in
 from tests.factories import add_role, make_camp, make_challenge, make_prototype, \
     make_registration, make_team, make_user
 
@@ -296,11 +296,7 @@ def test_permission(tmp_path, endpoint, method, expected, default):
                 url = url_for(endpoint, **{k: args[k] for k in rule.arguments})
             changed = False
             while role is not None and not changed:
-                with client.session_transaction() as sess:
-                    sess.clear()
-                    if world["users"].get(role) is not None:
-                        sess["_user_id"] = world["users"][role]
-                        sess["_fresh"] = True
+                sign_in(client, world["users"].get(role))
                 response = client.open(url, method=method)
                 status = response.status_code
                 response.close()
